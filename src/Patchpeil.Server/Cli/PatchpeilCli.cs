@@ -1,0 +1,190 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Patchpeil.Contracts;
+using Patchpeil.Server.Accounts;
+using Patchpeil.Server.Audit;
+using Patchpeil.Server.Data;
+using Patchpeil.Server.Web;
+
+namespace Patchpeil.Server.Cli;
+
+/// <summary>The `patchpeil` command line. Every command runs on the same services as the server.</summary>
+public static class PatchpeilCli
+{
+    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // No command (or only host options such as --urls): serve, so `dotnet run` and WebApplicationFactory just work.
+        if (args.Length == 0 || !Commands.Contains(args[0], StringComparer.Ordinal))
+        {
+            return await ServeAsync(args);
+        }
+
+        if (args[0] == "serve")
+        {
+            return await ServeAsync(args[1..]);
+        }
+
+        return await BuildRoot().Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        var app = PatchpeilApp.Build(PatchpeilApp.CreateBuilder(args));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<RequestContext>().SetSystem("startup");
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Patchpeil: patch and vulnerability management for school boards. Without a command it serves the web application.");
+
+        var serve = new Command("serve", "Run the web application (the default).");
+        root.Subcommands.Add(serve);
+
+        var setupOrganisation = new Option<string>("--organisation") { Description = "Name of the first organisation (school board).", Required = true };
+        var setupEmail = new Option<string>("--email") { Description = "E-mail address of the first administrator.", Required = true };
+        var setup = new Command("setup", "Create the first organisation and administrator on an empty database. The password is read from standard input.")
+        {
+            setupOrganisation, setupEmail,
+        };
+        setup.SetAction((r, ct) => WithServicesAsync(async sp =>
+        {
+            var password = ReadPassword();
+            var result = await sp.GetRequiredService<AccountService>().SetupAsync(r.GetValue(setupOrganisation)!, r.GetValue(setupEmail)!, password, ct);
+            return Report(result, $"Created organisation and administrator {r.GetValue(setupEmail)}.");
+        }));
+        root.Subcommands.Add(setup);
+
+        var userEmail = new Option<string>("--email") { Description = "E-mail address (also the user name).", Required = true };
+        var userOrganisation = new Option<string>("--organisation") { Description = "Organisation name or id.", Required = true };
+        var userRole = new Option<Role>("--role") { Description = "Administrator, ITStaff, Management or Auditor.", DefaultValueFactory = _ => Role.ITStaff };
+        var userAdd = new Command("add", "Add a user to an organisation (created if new; the password is read from standard input).")
+        {
+            userEmail, userOrganisation, userRole,
+        };
+        userAdd.SetAction((r, ct) => WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<PatchpeilDbContext>();
+            var key = r.GetValue(userOrganisation)!;
+            var keyId = Guid.TryParse(key, out var g) ? g : Guid.Empty;
+            var organisations = await db.Organisations.Where(o => o.Name == key || o.Id == keyId).ToListAsync(ct);
+            if (organisations.Count != 1)
+            {
+                await Console.Error.WriteLineAsync(organisations.Count == 0 ? $"No organisation named '{key}'." : $"Several organisations are named '{key}'; give its id.");
+                return 2;
+            }
+
+            var email = r.GetValue(userEmail)!;
+            var normalisedEmail = email.ToUpperInvariant();
+            var exists = await db.Users.AnyAsync(u => u.NormalizedEmail == normalisedEmail, ct);
+            var result = await sp.GetRequiredService<AccountService>().AddMemberAsync(email, exists ? null : ReadPassword(), organisations[0].Id, r.GetValue(userRole), ct);
+            return Report(result, $"{email} is now {r.GetValue(userRole)} of {organisations[0].Name}.");
+        }));
+        root.Subcommands.Add(new Command("user", "Manage users.") { userAdd });
+
+        var migrate = new Command("migrate", "Apply pending database migrations (SQLite is backed up first).");
+        migrate.SetAction((_, ct) => WithServicesAsync(async sp =>
+        {
+            var outcome = await sp.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+            Console.WriteLine(outcome.Applied.Count == 0 ? "The database is up to date." : $"Applied {outcome.Applied.Count} migration(s): {string.Join(", ", outcome.Applied)}");
+            if (outcome.BackupFile is not null)
+            {
+                Console.WriteLine($"Backup before migrating: {outcome.BackupFile}");
+            }
+
+            return 0;
+        }, migrate: false));
+        root.Subcommands.Add(migrate);
+
+        var backupOutput = new Option<FileInfo>("--output") { Description = "File to write the backup to.", Required = true };
+        var backup = new Command("backup", "Back up the SQLite database online (for PostgreSQL use pg_dump; see the README).") { backupOutput };
+        backup.SetAction((r, ct) => WithServicesAsync(sp =>
+        {
+            var settings = sp.GetRequiredService<DatabaseSettings>();
+            if (settings.Provider != DatabaseProvider.Sqlite)
+            {
+                Console.Error.WriteLine("This database is PostgreSQL: back it up with pg_dump, e.g. `pg_dump --format=custom --file=patchpeil.dump \"$PATCHPEIL_DATABASE\"`.");
+                return Task.FromResult(2);
+            }
+
+            var target = r.GetValue(backupOutput)!.FullName;
+            DatabaseMigrator.BackupSqlite(settings.ConnectionString, target);
+            Console.WriteLine($"Backed up {settings.SqliteFile} to {target}.");
+            return Task.FromResult(0);
+        }, migrate: false));
+        root.Subcommands.Add(backup);
+
+        var verify = new Command("verify", "Check the audit log's hash chain and name the first broken link.");
+        verify.SetAction((_, ct) => WithServicesAsync(async sp =>
+        {
+            var result = await AuditChain.VerifyAsync(sp.GetRequiredService<PatchpeilDbContext>(), ct);
+            if (result.Intact)
+            {
+                Console.WriteLine($"Audit log intact: {result.EventsChecked} events checked.");
+                return 0;
+            }
+
+            await Console.Error.WriteLineAsync($"Audit log BROKEN at event {result.FirstBrokenEventId}: {result.Problem} ({result.EventsChecked} events before it are intact).");
+            return 1;
+        }, migrate: false));
+        root.Subcommands.Add(new Command("audit", "Audit log commands.") { verify });
+
+        return root;
+    }
+
+    private static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, bool migrate = true)
+    {
+        var app = PatchpeilApp.Build(PatchpeilApp.CreateBuilder([]));
+        await using var scope = app.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        sp.GetRequiredService<RequestContext>().SetSystem($"cli:{Environment.UserName}");
+        try
+        {
+            if (migrate)
+            {
+                await sp.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            }
+
+            return await action(sp);
+        }
+        catch (Exception e) when (e is IOException or DbUpdateException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"patchpeil: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static string ReadPassword()
+    {
+        if (!Console.IsInputRedirected)
+        {
+            Console.Error.Write("Password: ");
+        }
+
+        return Console.In.ReadLine() ?? "";
+    }
+
+    private static int Report(AccountResult result, string success)
+    {
+        if (result.Succeeded)
+        {
+            Console.WriteLine(success);
+            return 0;
+        }
+
+        foreach (var error in result.Errors)
+        {
+            Console.Error.WriteLine(error.Field.Length > 0 ? $"{error.Field}: {error.Message}" : error.Message);
+        }
+
+        return 2;
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Patchpeil.Server.Accounts;
+using Patchpeil.Server.Audit;
+using Patchpeil.Server.Data;
+using Patchpeil.Server.Inventory;
+using Patchpeil.Server.Organisations;
+using Patchpeil.Server.Web;
+
+namespace Patchpeil.Server;
+
+/// <summary>The host, read as a table of contents: one line per feature.</summary>
+public static class PatchpeilApp
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPatchpeilData(DatabaseSettings.From(builder.Configuration));
+        builder.Services.AddAccounts();
+        builder.Services.AddAuditLog();
+        builder.Services.AddWebUi();
+        builder.Services.AddPatchpeilApi();
+        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.UseWebUiPipeline();
+        app.MapHealth();
+        app.MapOrganisationsApi();
+        app.MapInventoryApi();
+        app.MapAuditApi();
+        app.MapWebUi();
+        return app;
+    }
+}
