@@ -23,7 +23,7 @@ public static class PatchpeilApp
 
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddPatchpeilData(DatabaseSettings.From(builder.Configuration));
+        builder.Services.AddPatchpeilData();
         builder.Services.AddAccounts();
         builder.Services.AddAuditLog();
         builder.Services.AddWebUi();

@@ -32,12 +32,6 @@ public static class PatchpeilCli
     private static async Task<int> ServeAsync(string[] args)
     {
         var app = PatchpeilApp.Build(PatchpeilApp.CreateBuilder(args));
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<RequestContext>().SetSystem("startup");
-            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        }
-
         await app.RunAsync();
         return 0;
     }

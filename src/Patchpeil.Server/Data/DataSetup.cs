@@ -72,25 +72,26 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
 public static class DataSetup
 {
-    public static IServiceCollection AddPatchpeilData(this IServiceCollection services, DatabaseSettings settings)
+    /// <summary>
+    /// Both providers are registered; the settings, read from configuration when first needed (so tests and the
+    /// command line can override them), decide which context stands behind <see cref="PatchpeilDbContext"/>.
+    /// </summary>
+    public static IServiceCollection AddPatchpeilData(this IServiceCollection services)
     {
-        services.AddSingleton(settings);
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<RequestContext>();
         services.AddScoped<DatabaseMigrator>();
-        if (settings.Provider == DatabaseProvider.Sqlite)
+        services.AddHostedService<MigrateOnStart>();
+        services.AddDbContext<SqlitePatchpeilDbContext>((sp, o) =>
         {
+            var settings = sp.GetRequiredService<DatabaseSettings>();
             Directory.CreateDirectory(Path.GetDirectoryName(settings.SqliteFile!)!);
-            services.AddDbContext<SqlitePatchpeilDbContext>(o => o
-                .UseSqlite(settings.ConnectionString)
-                .AddInterceptors(SqliteDurability.Instance));
-            services.AddScoped<PatchpeilDbContext>(sp => sp.GetRequiredService<SqlitePatchpeilDbContext>());
-        }
-        else
-        {
-            services.AddDbContext<PostgresPatchpeilDbContext>(o => o.UseNpgsql(settings.ConnectionString));
-            services.AddScoped<PatchpeilDbContext>(sp => sp.GetRequiredService<PostgresPatchpeilDbContext>());
-        }
-
+            o.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteDurability.Instance);
+        });
+        services.AddDbContext<PostgresPatchpeilDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
+        services.AddScoped<PatchpeilDbContext>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Sqlite
+            ? sp.GetRequiredService<SqlitePatchpeilDbContext>()
+            : sp.GetRequiredService<PostgresPatchpeilDbContext>());
         return services;
     }
 }

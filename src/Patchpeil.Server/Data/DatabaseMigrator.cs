@@ -49,3 +49,21 @@ public sealed class DatabaseMigrator(PatchpeilDbContext db, DatabaseSettings set
 }
 
 public sealed record MigrationOutcome(IReadOnlyList<string> Applied, string? BackupFile);
+
+/// <summary>Migrates the database when the host starts, before the server accepts requests.</summary>
+internal sealed class MigrateOnStart(IServiceProvider services, IConfiguration configuration) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue("Database:MigrateOnStart", true))
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<RequestContext>().SetSystem("startup");
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
