@@ -72,6 +72,7 @@ public static class WebSetup
             }
         });
         app.Use(SecurityHeaders);
+        app.Use(RefuseOversizedBodies);
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();
@@ -95,6 +96,22 @@ public static class WebSetup
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Read);
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>Requests larger than this are refused before anything reads them.</summary>
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    // Kestrel enforces the same limit on the wire (also for chunked bodies); this answers early and clearly, on any server.
+    private static async Task RefuseOversizedBodies(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            await Results.Problem($"The request body is larger than {MaxRequestBodyBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge)
+                .ExecuteAsync(context);
+            return;
+        }
+
+        await next();
     }
 
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Patchpeil.Contracts;
+
+/// <summary>A typed client for the Patchpeil API (/api/v1). Give it an <see cref="HttpClient"/> with the base address and an API token.</summary>
+public sealed class PatchpeilClient(HttpClient http)
+{
+    /// <summary>JSON options matching the server: camelCase, enums as strings.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The organisations the caller belongs to.</summary>
+    public async Task<PagedResult<OrganisationDto>> GetOrganisationsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<PagedResult<OrganisationDto>>("/api/v1/organisations", cancellationToken);
+
+    /// <summary>One page of schools.</summary>
+    public async Task<PagedResult<SchoolDto>> GetSchoolsAsync(int page = 1, int pageSize = 25, CancellationToken cancellationToken = default) =>
+        await GetAsync<PagedResult<SchoolDto>>(string.Create(CultureInfo.InvariantCulture, $"/api/v1/schools?page={page}&pageSize={pageSize}"), cancellationToken);
+
+    /// <summary>Creates a school.</summary>
+    public Task<SchoolDto> CreateSchoolAsync(SchoolInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<SchoolDto>(HttpMethod.Post, "/api/v1/schools", input, cancellationToken);
+
+    /// <summary>Changes a school.</summary>
+    public Task<SchoolDto> UpdateSchoolAsync(Guid id, SchoolInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<SchoolDto>(HttpMethod.Put, $"/api/v1/schools/{id}", input, cancellationToken);
+
+    /// <summary>Deletes a school that has no locations or assets.</summary>
+    public Task DeleteSchoolAsync(Guid id, CancellationToken cancellationToken = default) => DeleteAsync($"/api/v1/schools/{id}", cancellationToken);
+
+    /// <summary>One page of locations, optionally of one school.</summary>
+    public async Task<PagedResult<LocationDto>> GetLocationsAsync(Guid? schoolId = null, int page = 1, int pageSize = 25, CancellationToken cancellationToken = default) =>
+        await GetAsync<PagedResult<LocationDto>>(string.Create(CultureInfo.InvariantCulture, $"/api/v1/locations?page={page}&pageSize={pageSize}{(schoolId is null ? "" : $"&schoolId={schoolId}")}"), cancellationToken);
+
+    /// <summary>Creates a location.</summary>
+    public Task<LocationDto> CreateLocationAsync(LocationInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<LocationDto>(HttpMethod.Post, "/api/v1/locations", input, cancellationToken);
+
+    /// <summary>Deletes a location without assets.</summary>
+    public Task DeleteLocationAsync(Guid id, CancellationToken cancellationToken = default) => DeleteAsync($"/api/v1/locations/{id}", cancellationToken);
+
+    /// <summary>One page of assets with search, filters and sorting.</summary>
+    public async Task<PagedResult<AssetDto>> GetAssetsAsync(
+        string? q = null, Guid? schoolId = null, AssetKind? kind = null, BivLevel? criticality = null,
+        string? sort = null, bool descending = false, int page = 1, int pageSize = 25, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { string.Create(CultureInfo.InvariantCulture, $"page={page}"), string.Create(CultureInfo.InvariantCulture, $"pageSize={pageSize}") };
+        if (q is not null)
+        {
+            query.Add("q=" + Uri.EscapeDataString(q));
+        }
+
+        if (schoolId is not null)
+        {
+            query.Add($"schoolId={schoolId}");
+        }
+
+        if (kind is not null)
+        {
+            query.Add($"kind={kind}");
+        }
+
+        if (criticality is not null)
+        {
+            query.Add($"criticality={criticality}");
+        }
+
+        if (sort is not null)
+        {
+            query.Add("sort=" + Uri.EscapeDataString(sort));
+        }
+
+        if (descending)
+        {
+            query.Add("desc=true");
+        }
+
+        return await GetAsync<PagedResult<AssetDto>>("/api/v1/assets?" + string.Join('&', query), cancellationToken);
+    }
+
+    /// <summary>One asset.</summary>
+    public Task<AssetDto> GetAssetAsync(Guid id, CancellationToken cancellationToken = default) => GetAsync<AssetDto>($"/api/v1/assets/{id}", cancellationToken);
+
+    /// <summary>Creates an asset.</summary>
+    public Task<AssetDto> CreateAssetAsync(AssetInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<AssetDto>(HttpMethod.Post, "/api/v1/assets", input, cancellationToken);
+
+    /// <summary>Changes an asset.</summary>
+    public Task<AssetDto> UpdateAssetAsync(Guid id, AssetInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<AssetDto>(HttpMethod.Put, $"/api/v1/assets/{id}", input, cancellationToken);
+
+    /// <summary>Deletes an asset.</summary>
+    public Task DeleteAssetAsync(Guid id, CancellationToken cancellationToken = default) => DeleteAsync($"/api/v1/assets/{id}", cancellationToken);
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body, options: JsonOptions) };
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await PatchpeilApiException.FromAsync(response, cancellationToken);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await PatchpeilApiException.FromAsync(response, cancellationToken);
+        }
+
+        return (await response.Content.ReadFromJsonAsync<T>(JsonOptions, cancellationToken))!;
+    }
+}
+
+/// <summary>An API call that did not succeed, with the server's ProblemDetails text.</summary>
+public sealed class PatchpeilApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PatchpeilApiException(int statusCode, string message)
+        : base(message) => StatusCode = statusCode;
+
+    /// <summary>Creates the exception.</summary>
+    public PatchpeilApiException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public PatchpeilApiException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public PatchpeilApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The HTTP status code.</summary>
+    public int StatusCode { get; }
+
+    internal static async Task<PatchpeilApiException> FromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new PatchpeilApiException((int)response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {body}");
+    }
+}
