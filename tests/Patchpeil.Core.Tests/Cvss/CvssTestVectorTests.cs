@@ -11,6 +11,8 @@ public class CvssTestVectorTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData("vectors_simple2", 729)]
+    [InlineData("vectors_calculator2", 3)]
+    [InlineData("vectors_cvsslib2", 24)]
     [InlineData("vectors_simple3", 2592)]
     [InlineData("vectors_simple31", 2592)]
     [InlineData("vectors_calculator3", 2)]
