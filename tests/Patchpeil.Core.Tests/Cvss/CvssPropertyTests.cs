@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
 using Patchpeil.Core.Cvss;
@@ -73,6 +75,24 @@ public class CvssPropertyTests
         }));
 
     [Fact]
+    public void InputAndCanonicalFormMatchTheFirstJsonSchemaPattern()
+    {
+        var patterns = new Dictionary<CvssVersion, Regex>
+        {
+            [CvssVersion.Cvss20] = SchemaPattern("cvss-v2.0.json"),
+            [CvssVersion.Cvss30] = SchemaPattern("cvss-v3.0.json"),
+            [CvssVersion.Cvss31] = SchemaPattern("cvss-v3.1.json"),
+            [CvssVersion.Cvss40] = SchemaPattern("cvss-v4.0.json"),
+        };
+        Check.One(Config, Prop.ForAll(Arb.From(ValidVectors), text =>
+        {
+            var vector = CvssVector.Parse(text);
+            Assert.Matches(patterns[vector.Version], text);
+            Assert.Matches(patterns[vector.Version], vector.ToString());
+        }));
+    }
+
+    [Fact]
     public void MutatedVectorsNeverThrow() =>
         Check.One(Config, Prop.ForAll(Arb.From(MutatedVectors), ParsesOrExplains));
 
@@ -92,6 +112,13 @@ public class CvssPropertyTests
             Assert.Null(vector);
             Assert.False(string.IsNullOrWhiteSpace(error));
         }
+    }
+
+    private static Regex SchemaPattern(string file)
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(CvssFixtures.PathOf("redhat-cvss/schemas/" + file)));
+        var pattern = schema.RootElement.GetProperty("properties").GetProperty("vectorString").GetProperty("pattern").GetString();
+        return new Regex(pattern!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
     }
 
     private static Gen<string?> MetricPart(CvssMetricDefinition metric)
