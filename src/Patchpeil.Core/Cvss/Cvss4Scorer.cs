@@ -176,7 +176,8 @@ internal static class Cvss4Scorer
 
     /// <summary>
     /// Effective value of a metric for the chosen score variant: a defined Modified metric replaces its base metric;
-    /// undefined threat and security-requirement metrics take their worst case (E:A, CR/IR/AR:H), section 8.
+    /// undefined threat and security-requirement metrics take their worst case (E:A, CR/IR/AR:H), as the
+    /// specification defines Not Defined for them.
     /// </summary>
     internal readonly struct Effective(CvssMetricValues values, bool useThreat, bool useEnvironmental)
     {

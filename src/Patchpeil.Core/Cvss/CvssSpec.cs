@@ -73,7 +73,7 @@ internal sealed class CvssSpec
     private static CvssMetricDefinition O(string key, string name, CvssMetricGroup group, string notDefined, params string[] values) =>
         new(key, name, group, [.. values, notDefined], notDefined);
 
-    // CVSS v2 Guide, section 2 and table 13 (vector order).
+    // CVSS v2 Guide, section 2.4 (vector order and values).
     public static readonly CvssSpec V20 = new(CvssVersion.Cvss20, "CVSS 2.0", null, false,
     [
         B("AV", "Access Vector", "L", "A", "N"),
@@ -92,7 +92,7 @@ internal sealed class CvssSpec
         O("AR", "Availability Requirement", CvssMetricGroup.Environmental, "ND", "L", "M", "H"),
     ]);
 
-    // CVSS v3.0 and v3.1 specification, section 6 table 15 (same metrics; only scoring differs).
+    // CVSS v3.0 and v3.1 specification, section 6 "Vector String" (same metrics in both; only scoring differs).
     private static CvssMetricDefinition[] V3Metrics() =>
     [
         B("AV", "Attack Vector", "N", "A", "L", "P"),
@@ -123,7 +123,7 @@ internal sealed class CvssSpec
 
     public static readonly CvssSpec V31 = new(CvssVersion.Cvss31, "CVSS 3.1", "CVSS:3.1", false, V3Metrics());
 
-    // CVSS v4.0 specification, section 7 table 23 (order is normative).
+    // CVSS v4.0 specification, section 7 "Vector String" (order is normative, as in the FIRST JSON schema).
     public static readonly CvssSpec V40 = new(CvssVersion.Cvss40, "CVSS 4.0", "CVSS:4.0", true,
     [
         B("AV", "Attack Vector", "N", "A", "L", "P"),
