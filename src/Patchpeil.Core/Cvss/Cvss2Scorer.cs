@@ -34,7 +34,10 @@ internal static class Cvss2Scorer
         var adjustedImpact = Math.Min(10m, 10.41m * (1m - ((1m - (c * cr)) * (1m - (i * ir)) * (1m - (a * ar)))));
         var adjustedBase = BaseEquation(adjustedImpact, exploitability);
         var adjustedTemporal = Round1(adjustedBase * e * rl * rc);
-        var environmental = Round1((adjustedTemporal + ((10m - adjustedTemporal) * cdp)) * td);
+        // With low security requirements AdjustedImpact can drop so far that AdjustedBase (and AdjustedTemporal) go
+        // negative, e.g. AV:L/AC:H/Au:M/C:N/I:P/A:N/IR:L. The Guide states no floor; like the Red Hat cvss library we
+        // keep the intermediate values as the equations give them and only keep the final score in the 0–10 range.
+        var environmental = Math.Max(0.0m, Round1((adjustedTemporal + ((10m - adjustedTemporal) * cdp)) * td));
         return (baseScore, temporal, environmental);
     }
 

@@ -32,6 +32,18 @@ public class CvssScoringTests
     }
 
     [Theory]
+    // Found by the property test: the v2 equations give AdjustedBase −0.2 here. The final score is floored at 0.0;
+    // the negative intermediate value still feeds the CDP term (4.9, not 5.0), as in the Red Hat cvss library.
+    [InlineData("AV:L/AC:H/Au:M/C:N/I:P/A:N/IR:L", "0.8", "0.0")]
+    [InlineData("AV:L/AC:H/Au:M/C:N/I:P/A:N/IR:L/CDP:H", "0.8", "4.9")]
+    public void V2EnvironmentalScoreNeverGoesNegative(string text, string baseScore, string environmental)
+    {
+        var vector = CvssVector.Parse(text);
+        Assert.Equal(baseScore, CvssVector.FormatScore(vector.BaseScore));
+        Assert.Equal(environmental, CvssVector.FormatScore(vector.EnvironmentalScore!.Value));
+    }
+
+    [Theory]
     // CVSS v3.1 examples document: Heartbleed, Shellshock, phpMyAdmin XSS (CVE-2013-1937).
     [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5, CvssSeverity.High)]
     [InlineData("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8, CvssSeverity.Critical)]
