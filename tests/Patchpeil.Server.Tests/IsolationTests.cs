@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Patchpeil.Contracts;
 using Patchpeil.Server.Tests.Infrastructure;
 
