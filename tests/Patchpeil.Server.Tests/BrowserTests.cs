@@ -1,0 +1,178 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Playwright;
+using Patchpeil.Server.Tests.Infrastructure;
+
+namespace Patchpeil.Server.Tests;
+
+/// <summary>
+/// The main journeys in a real browser (Debian's chromium, headless, kept off the network) against the app on
+/// 127.0.0.1. Each page visited is checked with axe-core for serious accessibility violations; screenshots of key
+/// pages go to TestResults/screenshots.
+/// </summary>
+public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Provider.Sqlite), IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string ScreenshotFolder = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "TestResults", "screenshots");
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await DisposeAsync();
+    }
+
+    private async Task<(IPage Page, string BaseUrl)> OpenAsync()
+    {
+        if (_browser is null)
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail($"Browser tests must run in CI, but {Chromium} is missing.");
+            }
+
+            Assert.Skip($"Browser tests skipped: {Chromium} is not installed (apt-get install chromium).");
+        }
+
+        var app = await AppAsync();
+        app.UseKestrel(0);
+        app.StartServer();
+        var baseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { Locale = "nl-NL", BaseURL = baseUrl });
+        return (await context.NewPageAsync(), baseUrl);
+    }
+
+    [Fact]
+    public async Task NewcomerSetsUpCreatesSchoolAndAssetSeesErrorsAndSwitchesLanguage()
+    {
+        var (page, _) = await OpenAsync();
+
+        await page.GotoAsync("/");
+        Assert.EndsWith("/setup", page.Url, StringComparison.Ordinal);
+        await CheckAccessibilityAsync(page, "setup");
+        await page.GetByLabel("Naam van de organisatie").FillAsync("Stichting Browsertest");
+        await page.GetByLabel("E-mailadres").FillAsync("beheer@browsertest.nl");
+        await page.GetByLabel("Wachtwoord").FillAsync("een heel lang wachtwoord");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Instellen en aanmelden" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Nog geen apparaten.")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "dashboard-empty");
+        await CheckAccessibilityAsync(page, "dashboard");
+
+        // A school, first with mistakes: the error summary takes focus and each error stands beside its field.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Scholen en locaties" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "School toevoegen" }).ClickAsync();
+        await page.GetByLabel("BRIN-code").FillAsync("ABCD");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        var summary = page.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(summary).ToBeFocusedAsync();
+        await Assertions.Expect(summary).ToContainTextAsync("Vul dit veld in.");
+        await Assertions.Expect(page.Locator("#Input_Brin-error0")).ToContainTextAsync("twee cijfers en twee letters");
+        await Assertions.Expect(page.GetByLabel("BRIN-code")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.GetByLabel("BRIN-code")).ToHaveValueAsync("ABCD");
+        await ScreenshotAsync(page, "school-validation");
+        await CheckAccessibilityAsync(page, "school-validation");
+        await page.GetByLabel("Naam").FillAsync("OBS De Regenboog");
+        await page.GetByLabel("BRIN-code").FillAsync("12ab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("‘OBS De Regenboog’ is opgeslagen.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "12AB" })).ToBeVisibleAsync();
+
+        // An asset.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Apparaten & systemen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Apparaat of systeem toevoegen" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Name-error0")).ToContainTextAsync("Vul dit veld in.");
+        await page.GetByLabel("Naam", new() { Exact = true }).FillAsync("lln-laptop-042");
+        await page.GetByLabel("Soort").SelectOptionAsync(new SelectOptionValue { Label = "Apparaat" });
+        await page.GetByLabel("School").SelectOptionAsync(new SelectOptionValue { Label = "OBS De Regenboog" });
+        await page.GetByLabel("Vertrouwelijkheid").SelectOptionAsync(new SelectOptionValue { Label = "Hoog" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "lln-laptop-042" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("1 apparaten en systemen")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "assets");
+        await CheckAccessibilityAsync(page, "assets");
+
+        // Filters live in the URL, so the link can be shared.
+        await page.GetByLabel("Kritiekheid (BIV)").SelectOptionAsync(new SelectOptionValue { Label = "Laag" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        Assert.Contains("criticality=Low", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByText("Geen apparaten of systemen gevonden met deze filters.")).ToBeVisibleAsync();
+
+        // English, remembered across pages.
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Devices & systems", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Schools and locations" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Schools and locations", Level = 1 })).ToBeVisibleAsync();
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        await ScreenshotAsync(page, "schools-en");
+        await CheckAccessibilityAsync(page, "schools-en");
+    }
+
+    [Fact]
+    public async Task KeyboardUsersSkipToContentAndSignIn()
+    {
+        var (page, _) = await OpenAsync();
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Toetsenbord");
+
+        await page.GotoAsync("/account/signin");
+        await page.Keyboard.PressAsync("Tab");
+        var skip = page.GetByRole(AriaRole.Link, new() { Name = "Naar de inhoud" });
+        await Assertions.Expect(skip).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
+
+        await page.GetByLabel("E-mailadres").FillAsync(organisation.AdminEmail);
+        await page.GetByLabel("Wachtwoord").FillAsync("fout wachtwoord");
+        await page.GetByLabel("Wachtwoord").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Het e-mailadres of wachtwoord klopt niet.");
+        await CheckAccessibilityAsync(page, "signin-error");
+        await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
+        await page.GetByLabel("Wachtwoord").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/audit" })
+        {
+            await page.GotoAsync(path);
+            await CheckAccessibilityAsync(page, path.Trim('/').Replace('/', '-'));
+        }
+
+        await ScreenshotAsync(page, "audit");
+    }
+
+    private static async Task CheckAccessibilityAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+    }
+}
