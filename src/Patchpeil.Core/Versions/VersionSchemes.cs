@@ -101,6 +101,7 @@ public static class VersionSchemes
         {
             new UnknownScheme(),
             new DebScheme(),
+            new RpmScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
