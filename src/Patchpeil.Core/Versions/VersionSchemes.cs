@@ -111,6 +111,7 @@ public static class VersionSchemes
             new AppleScheme(),
             new ChromeOsScheme(),
             new GenericScheme(),
+            new ApkScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
