@@ -12,15 +12,15 @@ namespace Patchpeil.Core.Versions;
 public abstract class KeyedScheme : VersionScheme
 {
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_left;
+    private static ArrayBufferWriter<byte>? _left;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_right;
+    private static ArrayBufferWriter<byte>? _right;
 
     public override int Compare(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        var left = t_left ??= new ArrayBufferWriter<byte>(256);
-        var right = t_right ??= new ArrayBufferWriter<byte>(256);
+        var left = _left ??= new ArrayBufferWriter<byte>(256);
+        var right = _right ??= new ArrayBufferWriter<byte>(256);
         left.ResetWrittenCount();
         right.ResetWrittenCount();
         var okA = BuildKey(a, left) is null;
@@ -32,12 +32,12 @@ public abstract class KeyedScheme : VersionScheme
         // Do not let one huge input pin a huge buffer to the thread.
         if (left.Capacity > 64 * 1024)
         {
-            t_left = null;
+            _left = null;
         }
 
         if (right.Capacity > 64 * 1024)
         {
-            t_right = null;
+            _right = null;
         }
 
         return result;
