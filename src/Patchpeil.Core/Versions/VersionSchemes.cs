@@ -112,6 +112,7 @@ public static class VersionSchemes
             new ChromeOsScheme(),
             new GenericScheme(),
             new ApkScheme(),
+            new PypiScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
