@@ -52,6 +52,7 @@ public sealed class MavenScheme : KeyedScheme
         public byte Rank;
         public bool SegmentStart;
         public bool Removed;
+        public sbyte RestSign; // for a kept zero: the sign, against "release", of the first non-zero item after it
     }
 
     private protected override string? BuildKey(ReadOnlySpan<char> s, ArrayBufferWriter<byte> w)
@@ -72,6 +73,7 @@ public sealed class MavenScheme : KeyedScheme
         {
             var count = Tokenize(s, items);
             Normalize(items[..count]);
+            MarkRestSigns(items[..count]);
             Emit(s, items[..count], w);
             return null;
         }
@@ -207,7 +209,7 @@ public sealed class MavenScheme : KeyedScheme
             switch (item.Kind)
             {
                 case ItemKind.Zero:
-                    w.Put(SignOfRest(items, i + 1) < 0 ? ZeroBeforeLess : ZeroBeforeMore);
+                    w.Put(item.RestSign < 0 ? ZeroBeforeLess : ZeroBeforeMore);
                     break;
                 case ItemKind.Number:
                     w.Put(item.SegmentStart && !first ? DashNumber : DotNumber);
@@ -245,19 +247,26 @@ public sealed class MavenScheme : KeyedScheme
         w.Put(End);
     }
 
-    private static int SignOfRest(Span<Item> items, int from)
+    /// <summary>One backward pass (a forward search per zero would be quadratic on "0.0.0….1").</summary>
+    private static void MarkRestSigns(Span<Item> items)
     {
-        for (var i = from; i < items.Length; i++)
+        sbyte next = 1;
+        for (var i = items.Length - 1; i >= 0; i--)
         {
-            if (items[i].Removed || items[i].Kind == ItemKind.Zero)
+            if (items[i].Removed)
             {
                 continue;
             }
 
-            return items[i].Kind == ItemKind.Qualifier && items[i].Rank <= 5 ? -1 : 1;
+            if (items[i].Kind == ItemKind.Zero)
+            {
+                items[i].RestSign = next;
+            }
+            else
+            {
+                next = items[i].Kind == ItemKind.Qualifier && items[i].Rank <= 5 ? (sbyte)-1 : (sbyte)1;
+            }
         }
-
-        return 1;
     }
 
     private static bool IsDigit(char c) => VersionText.IsAsciiDigit(c);
