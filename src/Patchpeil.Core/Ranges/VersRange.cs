@@ -52,7 +52,7 @@ public sealed class VersRange
     public const int MaxLength = 1024 * 1024;
 
     private static readonly System.Buffers.SearchValues<char> Whitespace = System.Buffers.SearchValues.Create(" \t\r\n\f\v");
-    private static readonly System.Buffers.SearchValues<char> Encoded = System.Buffers.SearchValues.Create("><=!*|%");
+    private static readonly System.Buffers.SearchValues<char> Encoded = System.Buffers.SearchValues.Create("><=!*|% ");
     private static readonly System.Buffers.SearchValues<char> ComparatorChars = System.Buffers.SearchValues.Create("<>=!*|");
 
     private VersRange(string type, VersionScheme scheme, IReadOnlyList<VersConstraint> constraints, bool isStar, IReadOnlyList<string> repairs)
@@ -494,7 +494,8 @@ public sealed class VersRange
         var sb = new StringBuilder(version.Length + 8);
         foreach (var c in version)
         {
-            if (c is '>' or '<' or '=' or '!' or '*' or '|' or '%')
+            // A space cannot appear in a vers; vendors write "V5.5 SP1", so it is encoded rather than lost.
+            if (c is '>' or '<' or '=' or '!' or '*' or '|' or '%' or ' ')
             {
                 sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             }
