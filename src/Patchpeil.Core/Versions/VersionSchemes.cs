@@ -100,6 +100,8 @@ public static class VersionSchemes
         foreach (var scheme in new VersionScheme[]
         {
             new UnknownScheme(),
+            new DebScheme(),
+            new RpmScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
