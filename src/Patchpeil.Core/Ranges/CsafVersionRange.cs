@@ -24,11 +24,12 @@ public enum RangeConfidence
 /// </summary>
 public sealed partial class CsafVersionRange
 {
-    public const int MaxLength = 4096;
+    public const int MaxLength = 64 * 1024;
 
     private static readonly HashSet<string> ProseWords = new(
         ["and", "or", "to", "through", "later", "earlier", "before", "after", "prior", "all", "version", "versions",
-         "including", "see", "below", "above", "newer", "older", "up", "from", "with", "only", "except", "not", "affected"],
+         "including", "see", "below", "above", "newer", "older", "up", "from", "with", "only", "except", "not", "affected",
+         "the", "a", "an", "any", "fix", "fixed", "patched", "current", "latest", "unknown", "n/a", "vulnerable"],
         StringComparer.OrdinalIgnoreCase);
 
     private CsafVersionRange(string original, RangeConfidence confidence, VersRange? range, IReadOnlyList<string> repairs, IReadOnlyList<string> notes, string? problem, bool strippedV)
