@@ -102,6 +102,15 @@ public static class VersionSchemes
             new UnknownScheme(),
             new DebScheme(),
             new RpmScheme(),
+            new SemVerScheme(),
+            new NpmScheme(),
+            new NuGetScheme(),
+            new GoScheme(),
+            new WindowsScheme(),
+            new ChromeScheme(),
+            new AppleScheme(),
+            new ChromeOsScheme(),
+            new GenericScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
