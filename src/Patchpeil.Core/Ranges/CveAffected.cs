@@ -176,7 +176,7 @@ public static class CveEvaluator
         }
 
         var defaultStatus = affected.DefaultStatus ?? "unknown";
-        var fallback = scheme ?? VersionSchemes.Unknown;
+        var fallback = affected.Versions.Count > 0 ? EntryScheme(affected.Versions[0], scheme) : scheme ?? VersionSchemes.Unknown;
         return new RangeMatch(Verdict(defaultStatus), fallback.Name, $"no entry matched; defaultStatus '{defaultStatus}'", []) { EqualityOnly = !fallback.IsOrdered };
     }
 

@@ -127,7 +127,7 @@ public class CsafVersionRangeTests
     [InlineData("All versions < V4.33", RangeConfidence.Repaired, "vers:generic/<4.33")]
     [InlineData("all versions prior to 2.1", RangeConfidence.Repaired, "vers:generic/<2.1")]
     [InlineData("vers:generic/>=1.0|<=2.3", RangeConfidence.Exact, "vers:generic/>=1.0|<=2.3")]
-    [InlineData("<=2.3|>=1.0", RangeConfidence.Exact, "vers:generic/<=2.3|>=1.0")]
+    [InlineData("<=2.3|>=1.0", RangeConfidence.Repaired, "vers:generic/>=1.0|<=2.3")]
     [InlineData("Version 4.0 and later", RangeConfidence.TextOnly, null)]
     [InlineData("see vendor advisory", RangeConfidence.TextOnly, null)]
     [InlineData("< ", RangeConfidence.TextOnly, null)]
