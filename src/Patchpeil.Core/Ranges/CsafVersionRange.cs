@@ -24,7 +24,7 @@ public enum RangeConfidence
 /// </summary>
 public sealed partial class CsafVersionRange
 {
-    public const int MaxLength = 64 * 1024;
+    public const int MaxLength = 1024 * 1024;
 
     private static readonly HashSet<string> ProseWords = new(
         ["and", "or", "to", "through", "later", "earlier", "before", "after", "prior", "all", "version", "versions",

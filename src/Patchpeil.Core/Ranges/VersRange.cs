@@ -51,6 +51,8 @@ public sealed class VersRange
 {
     public const int MaxLength = 1024 * 1024;
 
+    private IReadOnlyList<VersConstraint>? _bounds;
+
     private static readonly System.Buffers.SearchValues<char> Whitespace = System.Buffers.SearchValues.Create(" \t\r\n\f\v");
     private static readonly System.Buffers.SearchValues<char> Encoded = System.Buffers.SearchValues.Create("><=!*|% ");
     private static readonly System.Buffers.SearchValues<char> ComparatorChars = System.Buffers.SearchValues.Create("<>=!*|");
@@ -389,13 +391,27 @@ public sealed class VersRange
     /// <summary>Containment per the vers specification, evaluated with <see cref="Scheme"/>.</summary>
     public RangeMatch Contains(string version) => Contains(version, Scheme);
 
-    /// <summary>Containment per the vers specification ("Checking if a version is contained within a range").</summary>
+    /// <summary>
+    /// Containment per the vers specification ("Checking if a version is contained within a range"). The
+    /// constraints are sorted, so the pairwise walk of the spec reduces to a binary search for the neighbouring
+    /// bounds: O(log n) comparisons per version, each recorded in the result.
+    /// </summary>
     public RangeMatch Contains(string version, VersionScheme scheme)
     {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(scheme);
         var log = new ComparisonLog(scheme);
         if (IsStar)
         {
             return log.Result(RangeVerdict.Inside, $"vers:{Type}/* contains every version");
+        }
+
+        if (!ReferenceEquals(scheme, Scheme) && scheme.IsOrdered)
+        {
+            // Sorted for another scheme: re-sort for this one before searching.
+            return TryCreate(Type, scheme, Constraints, out var resorted, out _)
+                ? resorted!.Contains(version, scheme)
+                : log.Result(RangeVerdict.Undecided, "cannot order the constraints");
         }
 
         if (!scheme.TryParse(version, out _, out var problem))
@@ -403,82 +419,126 @@ public sealed class VersRange
             return log.Result(RangeVerdict.Undecided, $"'{Shorten(version)}' is not a valid {scheme.Name} version: {problem}");
         }
 
-        var undecided = false;
-        foreach (var c in Constraints)
+        if (!scheme.IsOrdered)
         {
-            if (c.Comparator is VersComparator.Equal or VersComparator.LessOrEqual or VersComparator.GreaterOrEqual or VersComparator.NotEqual)
+            return ContainsUnordered(version, log);
+        }
+
+        // Constraints with a version equal to the tested one: '=', '<=', '>=' include it, '!=' excludes it.
+        var excluded = (VersConstraint?)null;
+        for (var k = LowerBound(Constraints, version, log); k < Constraints.Count && log.Relate(version, Constraints[k].Version) == VersionRelation.Equal; k++)
+        {
+            var c = Constraints[k];
+            if (c.Comparator is VersComparator.Equal or VersComparator.LessOrEqual or VersComparator.GreaterOrEqual)
             {
-                var relation = log.Relate(version, c.Version);
-                if (relation == VersionRelation.Equal)
-                {
-                    return c.Comparator == VersComparator.NotEqual
-                        ? log.Result(RangeVerdict.Outside, $"excluded by '{c}'")
-                        : log.Result(RangeVerdict.Inside, $"equal to '{c}'");
-                }
+                return log.Result(RangeVerdict.Inside, $"equal to '{c}'");
+            }
+
+            if (c.Comparator == VersComparator.NotEqual)
+            {
+                excluded ??= c;
             }
         }
 
-        var bounds = Constraints.Where(c => c.IsLower || c.IsUpper).ToList();
+        if (excluded is { } ex)
+        {
+            return log.Result(RangeVerdict.Outside, $"excluded by '{ex}'");
+        }
+
+        var bounds = Bounds;
         if (bounds.Count == 0)
         {
             return log.Result(RangeVerdict.Outside, "not equal to any listed version");
         }
 
-        if (!scheme.IsOrdered)
+        // i: last bound strictly below the version; j: first bound strictly above it. Only a lower bound at i
+        // directly followed by an upper bound at j (or an open end) puts the version inside.
+        var i = LowerBound(bounds, version, log) - 1;
+        var j = UpperBound(bounds, version, log);
+        if (i < 0)
         {
-            return log.Result(RangeVerdict.Undecided, $"scheme '{scheme.Name}' knows equality only; cannot evaluate '{bounds[0]}'");
+            return j == 0 && bounds[0].IsUpper
+                ? log.Result(RangeVerdict.Inside, $"below '{bounds[0]}'")
+                : log.Result(RangeVerdict.Outside, $"not below the first bound '{bounds[0]}'");
         }
 
-        // With a single bound there are no pairs: the spec's pairwise walk needs the first/last cases on their own.
-        if (bounds[0].IsUpper)
+        if (j >= bounds.Count)
         {
-            var r = log.Relate(version, bounds[0].Version);
-            if (r == VersionRelation.Less)
-            {
-                return log.Result(RangeVerdict.Inside, $"below '{bounds[0]}'");
-            }
-
-            undecided |= r == VersionRelation.Unordered;
+            return i == bounds.Count - 1 && bounds[i].IsLower
+                ? log.Result(RangeVerdict.Inside, $"above '{bounds[i]}'")
+                : log.Result(RangeVerdict.Outside, $"not above the last bound '{bounds[^1]}'");
         }
 
-        if (bounds[^1].IsLower)
+        return j == i + 1 && bounds[i].IsLower && bounds[j].IsUpper
+            ? log.Result(RangeVerdict.Inside, $"between '{bounds[i]}' and '{bounds[j]}'")
+            : log.Result(RangeVerdict.Outside, $"between '{bounds[i]}' and '{bounds[j]}', outside every interval");
+    }
+
+    private IReadOnlyList<VersConstraint> Bounds => _bounds ??= [.. Constraints.Where(c => c.IsLower || c.IsUpper)];
+
+    private RangeMatch ContainsUnordered(string version, ComparisonLog log)
+    {
+        foreach (var c in Constraints)
         {
-            var r = log.Relate(version, bounds[^1].Version);
-            if (r == VersionRelation.Greater)
+            if (c.Comparator is VersComparator.Equal or VersComparator.LessOrEqual or VersComparator.GreaterOrEqual
+                && log.Relate(version, c.Version) == VersionRelation.Equal)
             {
-                return log.Result(RangeVerdict.Inside, $"above '{bounds[^1]}'");
-            }
-
-            undecided |= r == VersionRelation.Unordered;
-        }
-
-        for (var i = 0; i + 1 < bounds.Count; i++)
-        {
-            var current = bounds[i];
-            var next = bounds[i + 1];
-            if (current.IsLower && next.IsUpper)
-            {
-                var low = log.Relate(version, current.Version);
-                if (low != VersionRelation.Greater)
-                {
-                    // Sorted bounds: once the version is not above a lower bound, later intervals cannot hold it.
-                    undecided |= low == VersionRelation.Unordered;
-                    break;
-                }
-
-                var high = log.Relate(version, next.Version);
-                if (high == VersionRelation.Less)
-                {
-                    return log.Result(RangeVerdict.Inside, $"between '{current}' and '{next}'");
-                }
-
-                undecided |= high == VersionRelation.Unordered;
+                return log.Result(RangeVerdict.Inside, $"equal to '{c}'");
             }
         }
 
-        return undecided
-            ? log.Result(RangeVerdict.Undecided, "a comparison had no order")
-            : log.Result(RangeVerdict.Outside, "outside every interval");
+        foreach (var c in Constraints)
+        {
+            if (c.Comparator == VersComparator.NotEqual && log.Relate(version, c.Version) == VersionRelation.Equal)
+            {
+                return log.Result(RangeVerdict.Outside, $"excluded by '{c}'");
+            }
+        }
+
+        var firstBound = Constraints.FirstOrDefault(c => c.IsLower || c.IsUpper);
+        return firstBound.Version is null
+            ? log.Result(RangeVerdict.Outside, "not equal to any listed version")
+            : log.Result(RangeVerdict.Undecided, $"scheme '{log.Scheme.Name}' knows equality only; cannot evaluate '{firstBound}'");
+    }
+
+    /// <summary>First index whose version is not below <paramref name="version"/>.</summary>
+    private static int LowerBound(IReadOnlyList<VersConstraint> sorted, string version, ComparisonLog log)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (log.Relate(sorted[mid].Version, version) == VersionRelation.Less)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>First index whose version is above <paramref name="version"/>.</summary>
+    private static int UpperBound(IReadOnlyList<VersConstraint> sorted, string version, ComparisonLog log)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (log.Relate(sorted[mid].Version, version) != VersionRelation.Greater)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     public override string ToString() =>

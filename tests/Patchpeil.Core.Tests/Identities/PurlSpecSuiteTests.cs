@@ -158,7 +158,11 @@ public class PurlSpecSuiteTests
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static IEnumerable<(string File, int Index, JsonElement Test)> LoadAll()
+    private static readonly Lazy<List<(string File, int Index, JsonElement Test)>> Loaded = new(() => [.. ReadAll()]);
+
+    private static List<(string File, int Index, JsonElement Test)> LoadAll() => Loaded.Value;
+
+    private static IEnumerable<(string File, int Index, JsonElement Test)> ReadAll()
     {
         var root = Fixtures.Path("identities", "purl-spec", "tests");
         foreach (var path in Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))

@@ -165,7 +165,7 @@ public class CsafVersionRangeTests
         Assert.Equal(RangeVerdict.Inside, inside.Verdict);
         Assert.Equal("deb", inside.Scheme);
         Assert.Contains("repaired range", inside.Rule, StringComparison.Ordinal);
-        Assert.Contains("8.1 > 7.80", inside.Comparisons);
+        Assert.Contains("7.80 < 8.1", inside.Comparisons);
         Assert.Equal(RangeVerdict.Outside, parsed.Contains("9.40").Verdict);
         Assert.Equal(RangeVerdict.Outside, parsed.Contains("7.79").Verdict);
     }

@@ -174,7 +174,11 @@ public class VersSpecSuiteTests
         return colon >= 0 && slash > colon ? vers[(colon + 1)..slash].ToLowerInvariant() : null;
     }
 
-    private static IEnumerable<(string File, int Index, JsonElement Test)> LoadAll()
+    private static readonly Lazy<List<(string File, int Index, JsonElement Test)>> Loaded = new(() => [.. ReadAll()]);
+
+    private static List<(string File, int Index, JsonElement Test)> LoadAll() => Loaded.Value;
+
+    private static IEnumerable<(string File, int Index, JsonElement Test)> ReadAll()
     {
         var root = Fixtures.Path("identities", "vers-spec", "tests");
         foreach (var path in Directory.EnumerateFiles(root, "*.json").Order(StringComparer.Ordinal))
