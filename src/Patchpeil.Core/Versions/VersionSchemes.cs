@@ -111,6 +111,9 @@ public static class VersionSchemes
             new AppleScheme(),
             new ChromeOsScheme(),
             new GenericScheme(),
+            new ApkScheme(),
+            new PypiScheme(),
+            new MavenScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
