@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Patchpeil.Contracts;
+using Patchpeil.Core.Ranges;
+using Patchpeil.Core.Versions;
 using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
@@ -130,8 +132,35 @@ public static class PatchpeilCli
             return 1;
         }, migrate: false));
         root.Subcommands.Add(new Command("audit", "Audit log commands.") { verify });
+        root.Subcommands.Add(VersionsCommand());
 
         return root;
+    }
+
+    /// <summary>`versions compare` and `versions in-range`: pure Core, no database, for people asking why something matched.</summary>
+    private static Command VersionsCommand()
+    {
+        var names = string.Join('|', VersionSchemes.All.Where(s => s.IsOrdered).Select(s => s.Name));
+        var compareScheme = new Option<string>("--scheme") { Description = $"Version scheme: {names}.", Required = true };
+        var compare = new Command("compare", "Read lines 'A B' from standard input; write -1, 0 or 1 per line (like dpkg --compare-versions).") { compareScheme };
+        compare.SetAction(r => WithScheme(r.GetValue(compareScheme)!, scheme => VersionCommands.Compare(scheme, Console.In, Console.Out, Console.Error)));
+
+        var rangeScheme = new Option<string>("--scheme") { Description = $"Version scheme: {names}.", Required = true };
+        var range = new Argument<string>("RANGE") { Description = "A vers range (vers:deb/>=1.0|<2.0) or a vls (>=1.0|<2.0)." };
+        var inRange = new Command("in-range", "Read one version per line from standard input; write true or false per line.") { rangeScheme, range };
+        inRange.SetAction(r => WithScheme(r.GetValue(rangeScheme)!, scheme => RangeCommands.InRange(scheme, r.GetValue(range)!, Console.In, Console.Out, Console.Error)));
+        return new Command("versions", "Compare versions and test ranges exactly as the matcher does.") { compare, inRange };
+    }
+
+    private static int WithScheme(string name, Func<VersionScheme, int> action)
+    {
+        if (!VersionSchemes.TryGet(name, out var scheme))
+        {
+            Console.Error.WriteLine($"Unknown scheme '{name}'. Known: {string.Join(", ", VersionSchemes.All.Select(s => s.Name))}.");
+            return 2;
+        }
+
+        return action(scheme);
     }
 
     private static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, bool migrate = true)
