@@ -54,7 +54,11 @@ public abstract partial class RoleAndTokenTests(PostgresServer postgres, Provide
         var token = await management.AntiforgeryTokenAsync($"/assets/edit/{asset.Id}");
         var post = await management.PostAsync($"/assets/edit/{asset.Id}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Input.Name"] = "gewijzigd", ["Input.Kind"] = "Device", ["Input.Availability"] = "Low", ["Input.Integrity"] = "Low", ["Input.Confidentiality"] = "Low",
+            ["Input.Name"] = "gewijzigd",
+            ["Input.Kind"] = "Device",
+            ["Input.Availability"] = "Low",
+            ["Input.Integrity"] = "Low",
+            ["Input.Confidentiality"] = "Low",
             ["__RequestVerificationToken"] = token,
         }));
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);

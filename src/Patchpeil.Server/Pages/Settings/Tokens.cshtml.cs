@@ -64,7 +64,13 @@ public sealed class TokensModel(PatchpeilDbContext db, TimeProvider time, IStrin
             var (token, prefix, hash) = ApiTokenFormat.Create();
             db.ApiTokens.Add(new ApiToken
             {
-                UserId = db.Request.UserId!.Value, Name = name, Prefix = prefix, Hash = hash, Role = role, CreatedUtc = Now, ExpiresUtc = expires,
+                UserId = db.Request.UserId!.Value,
+                Name = name,
+                Prefix = prefix,
+                Hash = hash,
+                Role = role,
+                CreatedUtc = Now,
+                ExpiresUtc = expires,
             });
             await db.SaveChangesAsync(HttpContext.RequestAborted);
             NewToken = token;
