@@ -90,3 +90,9 @@ public static class FeedReasonCodes
     public const string CsvSyntax = "csv.syntax";
     public const string Mismatch = "content.mismatch";
 }
+
+/// <summary>A CVSS score as a source states it: the vector is kept verbatim, scores are not recomputed here.</summary>
+/// <param name="Version">"2.0", "3.0", "3.1" or "4.0".</param>
+/// <param name="Source">Who scored it (NVD source e-mail, CNA short name, CSAF document), when known.</param>
+/// <param name="Type">NVD "Primary"/"Secondary", else null.</param>
+public sealed record CvssScore(string Version, string VectorString, decimal? BaseScore, string? BaseSeverity, string? Source = null, string? Type = null);
