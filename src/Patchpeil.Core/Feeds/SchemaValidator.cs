@@ -31,6 +31,7 @@ internal sealed class SchemaValidator
         {
             var node = JsonNode.Parse(Load(resource))!.AsObject();
             node.Remove("id");
+            node.Remove("license"); // an annotation these schemas add; draft-07 builds reject unknown keywords
             node["$id"] = uri;
             node["$schema"] = "http://json-schema.org/draft-07/schema#";
             var schema = JsonSchema.FromText(node.ToJsonString(), options, new Uri(uri));
