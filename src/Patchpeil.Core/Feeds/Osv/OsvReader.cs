@@ -116,6 +116,11 @@ public static class OsvReader
                     }
                 }
 
+                if (events.Count > 0 && !events.Any(e => e.Kind == OsvEventKind.Introduced))
+                {
+                    f.Error(FeedReasonCodes.InvalidValue, rp + "/events", "a range needs at least one introduced event");
+                }
+
                 ranges.Add(new OsvRange(f.ReqStr(rg, rp, "type"), f.Str(rg, rp, "repo"), events, JsonFields.Raw(rg, "database_specific")));
             }
 
