@@ -9,6 +9,9 @@ public sealed record CsafDocument(
     NcscLabel? Ncsc,
     Provenance Provenance)
 {
+    /// <summary>Mandatory-test findings the caller chose to tolerate (see <see cref="CsafReader.Read"/>); empty by default.</summary>
+    public IReadOnlyList<QuarantineReason> ToleratedFindings { get; init; } = [];
+
     /// <summary>Product ids of a remediation/threat/flag: its own ids plus the members of its groups.</summary>
     public IReadOnlyList<string> Resolve(IReadOnlyList<string> productIds, IReadOnlyList<string> groupIds) =>
         productIds.Concat(groupIds.SelectMany(g => ProductGroups.TryGetValue(g, out var members) ? members : []))

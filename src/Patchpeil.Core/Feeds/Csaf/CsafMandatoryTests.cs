@@ -44,7 +44,8 @@ internal static partial class CsafMandatoryTests
         }
 
         var edges = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (rel, rp) in Items(tree, "relationships", "/product_tree"))
+        var relationships = RelationshipLists.SelectMany(l => Items(tree, l, "/product_tree")).ToList();
+        foreach (var (rel, rp) in relationships)
         {
             if (Str(Get(rel, "full_product_name"), "product_id") is { } id)
             {
@@ -53,11 +54,11 @@ internal static partial class CsafMandatoryTests
                     edges[id] = list = [];
                 }
 
-                list.AddRange(new[] { Str(rel, "product_reference"), Str(rel, "relates_to_product_reference") }.OfType<string>());
+                list.AddRange(RelationshipReferences(rel, rp).Select(x => x.Id));
             }
         }
 
-        foreach (var (rel, rp) in Items(tree, "relationships", "/product_tree"))
+        foreach (var (rel, rp) in relationships)
         {
             if (Str(Get(rel, "full_product_name"), "product_id") is { } id && Reaches(edges, id, id, []))
             {
@@ -629,11 +630,37 @@ internal static partial class CsafMandatoryTests
             yield return item;
         }
 
-        foreach (var (rel, rp) in Items(tree, "relationships", "/product_tree"))
+        foreach (var list in RelationshipLists)
         {
-            if (Get(rel, "full_product_name") is { ValueKind: JsonValueKind.Object } p)
+            foreach (var (rel, rp) in Items(tree, list, "/product_tree"))
             {
-                yield return (p, rp + "/full_product_name");
+                if (Get(rel, "full_product_name") is { ValueKind: JsonValueKind.Object } p)
+                {
+                    yield return (p, rp + "/full_product_name");
+                }
+            }
+        }
+    }
+
+    /// <summary>CSAF 2.0 relationships and their CSAF 2.1 successor, product_paths.</summary>
+    private static readonly string[] RelationshipLists = ["relationships", "product_paths"];
+
+    /// <summary>Product ids a relationship (2.0) or product path (2.1) is built from.</summary>
+    private static IEnumerable<(string Id, string Path)> RelationshipReferences(JsonElement rel, string rp)
+    {
+        foreach (var name in new[] { "product_reference", "relates_to_product_reference", "beginning_product_reference" })
+        {
+            if (Str(rel, name) is { } id)
+            {
+                yield return (id, rp + "/" + name);
+            }
+        }
+
+        foreach (var (sub, sp) in Items(rel, "subpaths", rp))
+        {
+            if (Str(sub, "next_product_reference") is { } id)
+            {
+                yield return (id, sp + "/next_product_reference");
             }
         }
     }
@@ -660,13 +687,13 @@ internal static partial class CsafMandatoryTests
             }
         }
 
-        foreach (var (rel, rp) in Items(tree, "relationships", "/product_tree"))
+        foreach (var list in RelationshipLists)
         {
-            foreach (var name in new[] { "product_reference", "relates_to_product_reference" })
+            foreach (var (rel, rp) in Items(tree, list, "/product_tree"))
             {
-                if (Str(rel, name) is { } id)
+                foreach (var reference in RelationshipReferences(rel, rp))
                 {
-                    yield return (id, rp + "/" + name);
+                    yield return reference;
                 }
             }
         }
@@ -711,7 +738,9 @@ internal static partial class CsafMandatoryTests
 
     private static bool IsProhibitedCategory(string category)
     {
-        if (category is "csaf_base" or "csaf_security_incident_response" or "csaf_informational_advisory" or "csaf_security_advisory" or "csaf_vex")
+        // CSAF 2.1 adds the deprecated/withdrawn/superseded profiles.
+        if (category is "csaf_base" or "csaf_security_incident_response" or "csaf_informational_advisory" or "csaf_security_advisory" or "csaf_vex"
+            or "csaf_deprecated_security_advisory" or "csaf_withdrawn" or "csaf_superseded")
         {
             return false;
         }

@@ -12,14 +12,19 @@ namespace Patchpeil.Core.Feeds.Csaf;
 /// </summary>
 public static partial class CsafReader
 {
-    public static async Task<ParseResult<CsafDocument>> ReadAsync(Stream stream, string location, DateTimeOffset fetchedAt, FeedReadOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<ParseResult<CsafDocument>> ReadAsync(Stream stream, string location, DateTimeOffset fetchedAt, FeedReadOptions? options = null, IReadOnlySet<string>? tolerated = null, CancellationToken cancellationToken = default)
     {
         options ??= FeedReadOptions.Default;
         var (bytes, refusal) = await JsonInput.ReadAllAsync(stream, options, cancellationToken);
-        return bytes is null ? ParseResult.Refused<CsafDocument>(new Quarantined(location, null, [refusal!])) : Read(bytes, location, fetchedAt, options);
+        return bytes is null ? ParseResult.Refused<CsafDocument>(new Quarantined(location, null, [refusal!])) : Read(bytes, location, fetchedAt, options, tolerated);
     }
 
-    public static ParseResult<CsafDocument> Read(byte[] bytes, string location, DateTimeOffset fetchedAt, FeedReadOptions? options = null)
+    /// <param name="tolerated">
+    /// Mandatory test ids an administrator decided to accept for a source (e.g. "6.1.16": Red Hat VEX files state version 1
+    /// while their revision history ends at 2). Such findings do not quarantine the document; they are kept in
+    /// <see cref="CsafDocument.ToleratedFindings"/>. Schema and structural errors are never tolerated.
+    /// </param>
+    public static ParseResult<CsafDocument> Read(byte[] bytes, string location, DateTimeOffset fetchedAt, FeedReadOptions? options = null, IReadOnlySet<string>? tolerated = null)
     {
         options ??= FeedReadOptions.Default;
         if (bytes.LongLength > options.MaxBytes)
@@ -35,7 +40,9 @@ public static partial class CsafReader
 
         using (doc)
         {
-            var reasons = Validate(doc.RootElement);
+            var all0 = Validate(doc.RootElement);
+            var toleratedFindings = tolerated is null ? [] : all0.Where(r => tolerated.Contains(r.Code)).ToList();
+            var reasons = all0.Except(toleratedFindings).ToList();
             var f = new JsonFields();
             var document = reasons.Any(r => r.Code == FeedReasonCodes.JsonType) ? null : Map(f, doc.RootElement, Provenance.Sha256Hex(bytes), fetchedAt);
             var all = reasons.Concat(f.Errors).ToList();
@@ -47,7 +54,7 @@ public static partial class CsafReader
                 return ParseResult.Refused<CsafDocument>(new Quarantined(id, null, all));
             }
 
-            return new ParseResult<CsafDocument>([document], []);
+            return new ParseResult<CsafDocument>([document with { ToleratedFindings = toleratedFindings }], []);
         }
     }
 
@@ -140,6 +147,20 @@ public static partial class CsafReader
             {
                 var relationship = new CsafRelationship(f.ReqStr(rel, path, "category"), f.ReqStr(rel, path, "product_reference"), f.ReqStr(rel, path, "relates_to_product_reference"));
                 if (f.Obj(rel, path, "full_product_name") is { } fpn)
+                {
+                    AddProduct(f, products, fpn, path + "/full_product_name", CsafProductOrigin.Relationship, [], relationship);
+                }
+            }
+
+            // CSAF 2.1 product_paths: beginning product, then subpaths; mapped to the first step's category and the last platform.
+            foreach (var (path21, path) in f.Objs(tree, pp, "product_paths"))
+            {
+                var subpaths = f.Objs(path21, path, "subpaths").ToList();
+                var relationship = new CsafRelationship(
+                    subpaths.Count > 0 ? f.ReqStr(subpaths[0].Element, subpaths[0].Path, "category") : "",
+                    f.ReqStr(path21, path, "beginning_product_reference"),
+                    subpaths.Count > 0 ? f.ReqStr(subpaths[^1].Element, subpaths[^1].Path, "next_product_reference") : "");
+                if (f.Obj(path21, path, "full_product_name") is { } fpn)
                 {
                     AddProduct(f, products, fpn, path + "/full_product_name", CsafProductOrigin.Relationship, [], relationship);
                 }
