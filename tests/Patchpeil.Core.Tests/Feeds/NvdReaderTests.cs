@@ -83,6 +83,15 @@ public class NvdReaderTests
     }
 
     [Fact]
+    public async Task PageWithFewerRecordsThanStatedIsFlagged()
+    {
+        var page = await Read(Encoding.UTF8.GetBytes("""{"resultsPerPage":2,"totalResults":2,"vulnerabilities":[{"cve":{"id":"CVE-2024-0001"}}]}"""));
+
+        Assert.Single(page.Vulnerabilities.Items);
+        Assert.True(Assert.Single(page.Vulnerabilities.Quarantined).HasCode(FeedReasonCodes.Mismatch));
+    }
+
+    [Fact]
     public async Task TruncatedPageKeepsTheRecordsBeforeTheCut()
     {
         var bytes = Fixtures.Bytes("nvd", "constructed-api-2.0-response.json");

@@ -70,6 +70,13 @@ public static class NvdReader
         int? Int(string name) => array.Scalars.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
         string? Str(string name) => array.Scalars.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         DateTimeOffset? timestamp = Str("timestamp") is { } t && JsonFields.TryParseTime(t, out var ts) ? ts : null;
+        if (array.ArrayFound && array.Failure is null && !input.LimitExceeded && Int("resultsPerPage") is { } perPage && perPage != index)
+        {
+            // NVD states how many records the page holds; a difference means records were lost on the way.
+            quarantined.Add(new Quarantined(location, null, [new QuarantineReason(FeedReasonCodes.Mismatch, "/resultsPerPage",
+                string.Create(CultureInfo.InvariantCulture, $"resultsPerPage says {perPage}, the page has {index} records"))]));
+        }
+
         return new NvdPage(Int("resultsPerPage"), Int("startIndex"), Int("totalResults"), Str("format"), Str("version"), timestamp,
             new ParseResult<NvdCve>(items, quarantined), input.Sha256Hex());
     }
