@@ -185,6 +185,20 @@ public class CsafReaderTests
         Assert.Contains(Assert.Single(result.Quarantined).Reasons, r => r is { Code: FeedReasonCodes.Schema, Path: "/document/tracking/status" });
     }
 
+    [Theory]
+    [InlineData("/document/tracking/status", "published")]
+    [InlineData("/document/tracking/current_release_date", "last tuesday")]
+    public void Csaf21SchemaIsEnforced(string jsonPath, string value)
+    {
+        var node = JsonNode.Parse(Fixtures.Bytes("csaf", "oasis", "csaf_2.1", "examples", "csaf", "bsi-2022-0001.json"))!;
+        var parts = jsonPath.Trim('/').Split('/');
+        var parent = parts[..^1].Aggregate(node, (n, p) => n[p]!);
+        parent[parts[^1]] = value;
+        var result = CsafReader.Read(Fixtures.Utf8(node.ToJsonString()), "x", Fixtures.FetchedAt);
+
+        Assert.Contains(Assert.Single(result.Quarantined).Reasons, r => r.Code == FeedReasonCodes.Schema && r.Path == jsonPath);
+    }
+
     [Fact]
     public void Cvss3BaseScoreMatchesEveryCisaScore()
     {

@@ -7,8 +7,8 @@ namespace Patchpeil.Core.Feeds.Csaf;
 /// Reads a CSAF document: size/depth/syntax guard, JSON schema (CSAF 2.0 with the FIRST CVSS schemas, offline), the
 /// mandatory tests of §6.1 (<see cref="CsafMandatoryTests"/>), then maps it. A document failing any of these is returned
 /// quarantined with all reasons (test id, JSON Pointer, message); nothing throws.
-/// CSAF 2.1 documents are mapped forward-compatibly (metrics, cwes, product_status.unknown) and get the mandatory tests,
-/// but no schema validation yet: the 2.1 schema pulls in extension and SSVC meta-schemas not embedded here.
+/// CSAF 2.1 documents are mapped forward-compatibly (metrics, cwes, product_paths, product_status.unknown) and validated
+/// against the 2.1 schema (with CVSS v4 and SSVC schemas); the mandatory tests run as written for 2.0.
 /// </summary>
 public static partial class CsafReader
 {
@@ -69,9 +69,10 @@ public static partial class CsafReader
         var version = root.TryGetProperty("document", out var d) && d.ValueKind == JsonValueKind.Object
             && d.TryGetProperty("csaf_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var reasons = new List<QuarantineReason>();
-        if (version == "2.0")
+        if (version is "2.0" or "2.1")
         {
-            foreach (var r in SchemaValidator.Csaf20.Value.Validate(root, maxReasons: 50))
+            var validator = version == "2.0" ? SchemaValidator.Csaf20.Value : SchemaValidator.Csaf21.Value;
+            foreach (var r in validator.Validate(root, maxReasons: 50))
             {
                 reasons.Add(r);
                 // Test 6.1.8 (invalid CVSS) is "the CVSS object is valid according to the referenced schema".
@@ -81,7 +82,7 @@ public static partial class CsafReader
                 }
             }
         }
-        else if (version != "2.1")
+        else
         {
             reasons.Add(new QuarantineReason(FeedReasonCodes.InvalidValue, "/document/csaf_version", $"unsupported CSAF version '{version}'"));
             return reasons;
