@@ -125,13 +125,16 @@ internal static partial class CsafMandatoryTests
             }
 
             var versions = new HashSet<(string, string)>();
-            foreach (var (s, sp) in Items(v, "scores", vp))
+            // CSAF 2.1 metrics may carry the same version from different sources; only one per source is a duplicate.
+            var scoreBlocks = Items(v, "scores", vp).Select(x => (Scores: x.Element, Products: x.Element, x.Path, Source: ""))
+                .Concat(Items(v, "metrics", vp).Select(x => (Scores: Get(x.Element, "content"), Products: x.Element, Path: x.Path + "/content", Source: Str(x.Element, "source") ?? "")));
+            foreach (var (s, products, sp, source) in scoreBlocks)
             {
                 foreach (var (cvss, cp, version) in Cvss(s, sp))
                 {
-                    foreach (var (product, pp) in Strings(s, "products", sp))
+                    foreach (var (product, pp) in Strings(products, "products", sp))
                     {
-                        if (!versions.Add((product, version)))
+                        if (!versions.Add((product, version + " " + source)))
                         {
                             Fail("6.1.7", pp, $"product '{product}' has more than one CVSS v{version} score");
                         }
@@ -450,6 +453,11 @@ internal static partial class CsafMandatoryTests
         {
             yield return (v3, path + "/cvss_v3", Str(v3, "version") ?? "3");
         }
+
+        if (Get(score, "cvss_v4") is { ValueKind: JsonValueKind.Object } v4)
+        {
+            yield return (v4, path + "/cvss_v4", "4.0");
+        }
     }
 
     private static readonly Dictionary<string, (string Property, Dictionary<string, string> Values)> V3Metrics = new(StringComparer.Ordinal)
@@ -479,6 +487,12 @@ internal static partial class CsafMandatoryTests
         var vector = Str(cvss, "vectorString") ?? "";
         var metrics = vector.Split('/').Select(p => p.Split(':')).Where(p => p.Length == 2).GroupBy(p => p[0], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+        if (version == "4.0")
+        {
+            // CVSS v4 scores come from lookup tables, not a formula; consistency is left to the schema.
+            return;
+        }
+
         var table = version == "2.0" ? V2Metrics : V3Metrics;
         foreach (var (key, (property, values)) in table)
         {

@@ -89,7 +89,9 @@ public static class EndOfLifeReader
                 quarantined.Add(new Quarantined(location, null, f.Errors));
             }
 
-            var provenance = new Provenance(FeedSource.EndOfLife, name, schemaVersion, modified, Provenance.Sha256Hex(bytes), fetchedAt);
+            // The API has no document revision; its last_modified (else generated_at) time stands in for one.
+            var revision = modified?.ToString("O", CultureInfo.InvariantCulture) ?? schemaVersion;
+            var provenance = new Provenance(FeedSource.EndOfLife, name, revision, modified, Provenance.Sha256Hex(bytes), fetchedAt);
             return (new EolProduct(name, label, aliases, category, tags, command, identifiers, releases, provenance), quarantined);
         }
     }
