@@ -69,6 +69,11 @@ public class CsafReaderTests
 
         var doc = Assert.Single(result.Items);
         Assert.Equal("6.1.16", Assert.Single(doc.ToleratedFindings).Code);
+
+        var node = JsonNode.Parse(Fixtures.Bytes("csaf", "redhat-siemens", "cve-2023-0044.json"))!;
+        node["document"]!["tracking"]!["status"] = "published";
+        var schemaBroken = CsafReader.Read(Fixtures.Utf8(node.ToJsonString()), "rh", Fixtures.FetchedAt, tolerated: new HashSet<string>(StringComparer.Ordinal) { "6.1.16", FeedReasonCodes.Schema });
+        Assert.Empty(schemaBroken.Items);
     }
 
     [Fact]

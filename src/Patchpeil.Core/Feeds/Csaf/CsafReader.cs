@@ -40,9 +40,9 @@ public static partial class CsafReader
 
         using (doc)
         {
-            var all0 = Validate(doc.RootElement);
-            var toleratedFindings = tolerated is null ? [] : all0.Where(r => tolerated.Contains(r.Code)).ToList();
-            var reasons = all0.Except(toleratedFindings).ToList();
+            var found = Validate(doc.RootElement);
+            var toleratedFindings = tolerated is null ? [] : found.Where(r => IsMandatoryTest(r.Code) && tolerated.Contains(r.Code)).ToList();
+            var reasons = found.Where(r => !toleratedFindings.Contains(r)).ToList();
             var f = new JsonFields();
             var document = reasons.Any(r => r.Code == FeedReasonCodes.JsonType) ? null : Map(f, doc.RootElement, Provenance.Sha256Hex(bytes), fetchedAt);
             var all = reasons.Concat(f.Errors).ToList();
@@ -58,7 +58,9 @@ public static partial class CsafReader
         }
     }
 
-    /// <summary>Schema (2.0) and mandatory tests; empty when the document may be trusted structurally.</summary>
+    private static bool IsMandatoryTest(string code) => code.StartsWith("6.1.", StringComparison.Ordinal);
+
+    /// <summary>Schema (2.0 or 2.1) and mandatory tests; empty when the document may be trusted structurally.</summary>
     public static IReadOnlyList<QuarantineReason> Validate(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
