@@ -149,13 +149,15 @@ public class DebSchemePropertyTests
 
 public class PeerDifferentialTests
 {
-    [Fact]
-    public void MatchesLibaptAndLibrpmOnHostilePairs()
+    [Theory]
+    [InlineData("apt-rpm-differential.tsv")]
+    [InlineData("apt-rpm-differential-2.tsv")] // adds NUL, control characters, spaces, €, U+FFFD, long zero runs
+    public void MatchesLibaptAndLibrpmOnHostilePairs(string file)
     {
-        var lines = File.ReadAllLines(VersionVectors.FixturePath("peers", "apt-rpm-differential.tsv"), System.Text.Encoding.UTF8).Skip(1).ToList();
+        var lines = File.ReadAllLines(VersionVectors.FixturePath("peers", file), System.Text.Encoding.UTF8).Skip(1).ToList();
         var rows = lines.Select(l => l.Split('\t')).ToList();
         var deb = VersionSchemes.Get(VersionSchemeKind.Deb);
-        VersionVectors.Run("deb/libapt-pkg-2.6.2-differential", rows, 20000, r =>
+        VersionVectors.Run($"deb/libapt-pkg-2.6.2-differential/{file}", rows, 20000, r =>
         {
             var expected = int.Parse(r[2], CultureInfo.InvariantCulture);
             var actual = deb.Compare(r[0], r[1]);
@@ -169,7 +171,7 @@ public class PeerDifferentialTests
                 ? $"key order differs from apt for ({r[0]}, {r[1]})"
                 : null;
         });
-        VersionVectors.Run("rpm/librpm-4.18-rpmvercmp-differential", rows, 20000, r =>
+        VersionVectors.Run($"rpm/librpm-4.18-rpmvercmp-differential/{file}", rows, 20000, r =>
         {
             var expected = int.Parse(r[3], CultureInfo.InvariantCulture);
             var actual = RpmScheme.VerCmp(r[0], r[1]);
