@@ -34,7 +34,7 @@ public static class WebSetup
             o.DefaultRequestCulture = new RequestCulture("nl-NL");
             o.SupportedCultures = Cultures;
             o.SupportedUICultures = Cultures;
-            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new LanguageOnlyAcceptLanguageProvider()];
             o.FallBackToParentCultures = true;
             o.FallBackToParentUICultures = true;
         });
@@ -122,6 +122,31 @@ public static class WebSetup
         headers["Referrer-Policy"] = "same-origin";
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
         return next();
+    }
+}
+
+/// <summary>
+/// Accept-Language by language, not region: "en", "en-US" and "en-GB" all get English (formatted en-GB), any "nl-*"
+/// Dutch. The built-in provider only falls back from specific to neutral, so a plain "en" would get Dutch.
+/// </summary>
+public sealed class LanguageOnlyAcceptLanguageProvider : RequestCultureProvider
+{
+    public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
+    {
+        var languages = httpContext.Request.GetTypedHeaders().AcceptLanguage
+            .Where(l => l.Quality is null or > 0)
+            .OrderByDescending(l => l.Quality ?? 1);
+        foreach (var language in languages)
+        {
+            var tag = language.Value.Value ?? "";
+            var match = WebSetup.Cultures.FirstOrDefault(c => tag.StartsWith(c.TwoLetterISOLanguageName, StringComparison.OrdinalIgnoreCase));
+            if (match is not null)
+            {
+                return Task.FromResult<ProviderCultureResult?>(new ProviderCultureResult(match.Name));
+            }
+        }
+
+        return NullProviderCultureResult;
     }
 }
 

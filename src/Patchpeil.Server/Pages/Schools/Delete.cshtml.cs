@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Patchpeil.Server.Accounts;
@@ -9,43 +8,14 @@ using Patchpeil.Server.Web;
 namespace Patchpeil.Server.Pages.Schools;
 
 [Authorize(Policy = Policies.Write)]
-public sealed class DeleteModel(PatchpeilDbContext db, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
+public sealed class DeleteModel(PatchpeilDbContext db, IStringLocalizer<SharedResource> text) : DeletePageModel<School>(db, text)
 {
-    [BindProperty(SupportsGet = true)]
-    public Guid Id { get; set; }
+    protected override string ReturnPath => "/schools";
 
-    public string Name { get; private set; } = "";
+    protected override string NameOf(School record) => record.Name;
 
-    public async Task<IActionResult> OnGetAsync()
-    {
-        var school = await db.Schools.AsNoTracking().SingleOrDefaultAsync(s => s.Id == Id, HttpContext.RequestAborted);
-        if (school is null)
-        {
-            return NotFound();
-        }
-
-        Name = school.Name;
-        return Page();
-    }
-
-    public async Task<IActionResult> OnPostAsync()
-    {
-        var school = await db.Schools.SingleOrDefaultAsync(s => s.Id == Id, HttpContext.RequestAborted);
-        if (school is null)
-        {
-            return NotFound();
-        }
-
-        Name = school.Name;
-        if (await db.Locations.AnyAsync(l => l.SchoolId == Id, HttpContext.RequestAborted) || await db.Assets.AnyAsync(a => a.SchoolId == Id, HttpContext.RequestAborted))
-        {
-            ModelState.AddModelError("", Text["School_InUse"]);
-            return Page();
-        }
-
-        db.Schools.Remove(school);
-        await db.SaveChangesAsync(HttpContext.RequestAborted);
-        TempData["Notice"] = Text["Deleted", school.Name].Value;
-        return Redirect("/schools");
-    }
+    protected override async Task<string?> InUseAsync(CancellationToken cancellationToken) =>
+        await Db.Locations.AnyAsync(l => l.SchoolId == Id, cancellationToken) || await Db.Assets.AnyAsync(a => a.SchoolId == Id, cancellationToken)
+            ? "School_InUse"
+            : null;
 }

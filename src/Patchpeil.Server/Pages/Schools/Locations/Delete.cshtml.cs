@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Patchpeil.Server.Accounts;
@@ -9,43 +8,12 @@ using Patchpeil.Server.Web;
 namespace Patchpeil.Server.Pages.Schools.Locations;
 
 [Authorize(Policy = Policies.Write)]
-public sealed class DeleteModel(PatchpeilDbContext db, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
+public sealed class DeleteModel(PatchpeilDbContext db, IStringLocalizer<SharedResource> text) : DeletePageModel<Location>(db, text)
 {
-    [BindProperty(SupportsGet = true)]
-    public Guid Id { get; set; }
+    protected override string ReturnPath => "/schools";
 
-    public string Name { get; private set; } = "";
+    protected override string NameOf(Location record) => record.Name;
 
-    public async Task<IActionResult> OnGetAsync()
-    {
-        var location = await db.Locations.AsNoTracking().SingleOrDefaultAsync(l => l.Id == Id, HttpContext.RequestAborted);
-        if (location is null)
-        {
-            return NotFound();
-        }
-
-        Name = location.Name;
-        return Page();
-    }
-
-    public async Task<IActionResult> OnPostAsync()
-    {
-        var location = await db.Locations.SingleOrDefaultAsync(l => l.Id == Id, HttpContext.RequestAborted);
-        if (location is null)
-        {
-            return NotFound();
-        }
-
-        Name = location.Name;
-        if (await db.Assets.AnyAsync(a => a.LocationId == Id, HttpContext.RequestAborted))
-        {
-            ModelState.AddModelError("", Text["Location_InUse"]);
-            return Page();
-        }
-
-        db.Locations.Remove(location);
-        await db.SaveChangesAsync(HttpContext.RequestAborted);
-        TempData["Notice"] = Text["Deleted", location.Name].Value;
-        return Redirect("/schools");
-    }
+    protected override async Task<string?> InUseAsync(CancellationToken cancellationToken) =>
+        await Db.Assets.AnyAsync(a => a.LocationId == Id, cancellationToken) ? "Location_InUse" : null;
 }
