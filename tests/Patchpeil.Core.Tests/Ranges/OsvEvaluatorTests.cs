@@ -89,6 +89,15 @@ public class OsvEvaluatorTests
     }
 
     [Fact]
+    public void IntroducedZeroAloneAffectsEveryVersionEvenWithoutAnOrder()
+    {
+        var range = new OsvRange(OsvRangeType.Ecosystem, [new(OsvEventKind.Introduced, "0")]);
+        var match = OsvEvaluator.Evaluate(new OsvAffected("SomethingNew", "x", null, [range], []), "whatever-1");
+        Assert.Equal(RangeVerdict.Inside, match.Verdict);
+        Assert.Contains("all versions", match.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SemverRangesUseTheSemverSchemeWhenItExists()
     {
         var affected = Load("RUSTSEC-2021-0079.json")[0];
