@@ -44,6 +44,8 @@ public class PackageUrlTests
     [InlineData("pkg:npm/a?k")]
     [InlineData("pkg:npm/a?k=1&k=2")]
     [InlineData("http://npm/a")]
+    [InlineData("pkg:npm/a\ud83dx")]
+    [InlineData("pkg:npm/a\ud83d")]
     public void BadInputIsAnErrorNotAnException(string text)
     {
         Assert.False(PackageUrl.TryParse(text, out _, out var error));
@@ -66,6 +68,15 @@ public class PackageUrlTests
         Assert.True(PackageUrl.TryParse(text, out var purl, out _));
         Assert.Equal(2000, purl!.Qualifiers.Count);
         Assert.True(watch.ElapsedMilliseconds < 2000);
+    }
+
+    [Fact]
+    public void BuildRejectsUnpairedSurrogatesInsteadOfReplacingThem()
+    {
+        Assert.False(PackageUrl.TryCreate("generic", null, "a\ud83d", null, null, null, out _, out var error));
+        Assert.NotNull(error);
+        Assert.True(PackageUrl.TryCreate("generic", null, "a\ud83d\ude00", null, null, null, out var purl, out _));
+        Assert.Equal("pkg:generic/a%F0%9F%98%80", purl!.ToString());
     }
 
     [Fact]

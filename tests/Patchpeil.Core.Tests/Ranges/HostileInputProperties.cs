@@ -10,7 +10,7 @@ namespace Patchpeil.Core.Tests.Ranges;
 /// <summary>No exception escapes the parsers and evaluators, whatever the text.</summary>
 public class HostileInputProperties
 {
-    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(3000);
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(10_000);
 
     private static Gen<string> Text()
     {
