@@ -204,6 +204,11 @@ public sealed class PackageUrl : IEquatable<PackageUrl>
             }
         }
 
+        if (PurlEncoding.HasUnpairedSurrogate(text))
+        {
+            return "purl is not valid UTF-16 (unpaired surrogate)";
+        }
+
         var remainder = text.AsSpan();
         if (mode == PurlParseMode.Strict && remainder.Count('?') > 1)
         {
