@@ -44,8 +44,6 @@ public class PackageUrlTests
     [InlineData("pkg:npm/a?k")]
     [InlineData("pkg:npm/a?k=1&k=2")]
     [InlineData("http://npm/a")]
-    [InlineData("pkg:npm/a\ud83dx")]
-    [InlineData("pkg:npm/a\ud83d")]
     public void BadInputIsAnErrorNotAnException(string text)
     {
         Assert.False(PackageUrl.TryParse(text, out _, out var error));
@@ -73,6 +71,9 @@ public class PackageUrlTests
     [Fact]
     public void BuildRejectsUnpairedSurrogatesInsteadOfReplacingThem()
     {
+        // Not theory data: xunit's serialisation would replace the lone surrogate before the test sees it.
+        Assert.False(PackageUrl.TryParse("pkg:npm/a\ud83dx", out _, out _));
+        Assert.False(PackageUrl.TryParse("pkg:npm/a\ud83d", PurlParseMode.Lenient, out _, out _));
         Assert.False(PackageUrl.TryCreate("generic", null, "a\ud83d", null, null, null, out _, out var error));
         Assert.NotNull(error);
         Assert.True(PackageUrl.TryCreate("generic", null, "a\ud83d\ude00", null, null, null, out var purl, out _));
