@@ -133,7 +133,7 @@ public static class NativeRanges
             switch (op)
             {
                 case "~=" or "~>":
-                    if (!TryPessimisticUpper(version, type == "pypi", out var upper))
+                    if (!TryPessimisticUpper(version, out var upper))
                     {
                         error = $"'{item}' needs at least two numeric release segments";
                         return false;
@@ -167,7 +167,7 @@ public static class NativeRanges
     }
 
     /// <summary>"~&gt; 2.0.8" → "&lt;2.1"; PEP 440 "~=1.4.5" → "&lt;1.5" (drop the last release segment, bump the one before).</summary>
-    private static bool TryPessimisticUpper(string version, bool pep440, out string upper)
+    private static bool TryPessimisticUpper(string version, out string upper)
     {
         upper = string.Empty;
         var release = new string(version.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray()).TrimEnd('.');
@@ -180,7 +180,6 @@ public static class NativeRanges
         var kept = segments[..^1];
         kept[^1] = (int.Parse(kept[^1], CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture);
         upper = string.Join('.', kept);
-        _ = pep440;
         return true;
     }
 }
