@@ -205,7 +205,7 @@ public sealed class PypiScheme : KeyedScheme
             foreach (var range in local.SplitAny("-_."))
             {
                 var segment = local[range];
-                if (segment.IndexOfAnyExceptInRange('0', '9') < 0)
+                if (VersionText.AllDigits(segment))
                 {
                     w.Put(2);
                     w.PutNumber(segment);

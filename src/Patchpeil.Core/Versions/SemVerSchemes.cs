@@ -216,7 +216,7 @@ public class SemVerFamilyScheme : VersionScheme
                 return default;
             }
 
-            if (part.IndexOfAnyExceptInRange('0', '9') >= 0)
+            if (!VersionText.AllDigits(part))
             {
                 problem = "non-digit in numeric part";
                 return default;
@@ -287,7 +287,7 @@ public class SemVerFamilyScheme : VersionScheme
     private static readonly SearchValues<char> IdentifierChars =
         SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
 
-    private static bool IsNumeric(ReadOnlySpan<char> id) => id.IndexOfAnyExceptInRange('0', '9') < 0;
+    private static bool IsNumeric(ReadOnlySpan<char> id) => VersionText.AllDigits(id);
 
     private static int CompareParts(Parts a, Parts b, SemVerRules rules)
     {
