@@ -147,7 +147,7 @@ public class OsvEvaluatorTests
 
     internal static List<OsvAffected> Load(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("identities", "osv", file)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(IdentityFixtures.Path("osv", file)));
         return [.. doc.RootElement.GetProperty("affected").EnumerateArray().Select(a =>
         {
             Assert.True(OsvAffected.TryParse(a, out var parsed, out var error), error);

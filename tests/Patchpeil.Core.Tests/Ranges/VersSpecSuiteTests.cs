@@ -211,7 +211,7 @@ public class VersSpecSuiteTests
 
     private static IEnumerable<(string File, int Index, JsonElement Test)> ReadAll()
     {
-        var root = Fixtures.Path("identities", "vers-spec", "tests");
+        var root = IdentityFixtures.Path("vers-spec", "tests");
         foreach (var path in Directory.EnumerateFiles(root, "*.json").Order(StringComparer.Ordinal))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
