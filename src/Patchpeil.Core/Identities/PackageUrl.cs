@@ -89,6 +89,15 @@ public sealed class PackageUrl : IEquatable<PackageUrl>
             return false;
         }
 
+        foreach (var component in new[] { ns, name, version, subpath }.Concat(qualifiers?.Select(q => q.Value) ?? []))
+        {
+            if (component is not null && (PurlEncoding.HasUnpairedSurrogate(component) || component.Any(char.IsControl)))
+            {
+                error = "a component contains a control character or invalid UTF-16";
+                return false;
+            }
+        }
+
         type = type.ToLowerInvariant();
         string? nsJoined = null;
         if (!string.IsNullOrEmpty(ns))
@@ -193,6 +202,11 @@ public sealed class PackageUrl : IEquatable<PackageUrl>
             {
                 return "purl contains an unencoded space";
             }
+        }
+
+        if (PurlEncoding.HasUnpairedSurrogate(text))
+        {
+            return "purl is not valid UTF-16 (unpaired surrogate)";
         }
 
         var remainder = text.AsSpan();

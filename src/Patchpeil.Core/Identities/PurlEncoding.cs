@@ -56,7 +56,7 @@ internal static class PurlEncoding
         }
 
         var bytes = new List<byte>(value.Length);
-        Span<byte> buffer = stackalloc byte[4];
+        Span<byte> buffer = stackalloc byte[8];
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
@@ -76,11 +76,23 @@ internal static class PurlEncoding
             {
                 bytes.Add((byte)c);
             }
+            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                var count = Encoding.UTF8.GetBytes(value.Slice(i++, 2), buffer);
+                for (var k = 0; k < count; k++)
+                {
+                    bytes.Add(buffer[k]);
+                }
+            }
+            else if (char.IsSurrogate(c))
+            {
+                decoded = string.Empty;
+                error = "invalid UTF-16 (unpaired surrogate)";
+                return false;
+            }
             else
             {
-                var count = char.IsHighSurrogate(c) && i + 1 < value.Length
-                    ? Encoding.UTF8.GetBytes(value.Slice(i++, 2), buffer)
-                    : Encoding.UTF8.GetBytes(value.Slice(i, 1), buffer);
+                var count = Encoding.UTF8.GetBytes(value.Slice(i, 1), buffer);
                 for (var k = 0; k < count; k++)
                 {
                     bytes.Add(buffer[k]);
@@ -99,6 +111,24 @@ internal static class PurlEncoding
             error = "percent-encoded bytes are not valid UTF-8";
             return false;
         }
+    }
+
+    /// <summary>True when <paramref name="value"/> holds a surrogate without its partner (not encodable as UTF-8).</summary>
+    public static bool HasUnpairedSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static int HexValue(char c) => c switch

@@ -186,10 +186,17 @@ public sealed partial class CsafVersionRange
             return new RangeMatch(RangeVerdict.Undecided, "none", $"range text '{Original}' was not understood: {Problem}", []);
         }
 
-        var tested = StrippedVPrefix ? StripV(version) : version;
+        var tested = PrepareVersion(version);
         var match = Range.Contains(tested);
         var prefix = Confidence == RangeConfidence.Repaired ? $"repaired range '{Original}' read as {Range}: " : $"{Range}: ";
         return match with { Rule = prefix + match.Rule };
+    }
+
+    /// <summary>The tested version as the range sees it: without a leading 'V' when the range's versions lost theirs.</summary>
+    public string PrepareVersion(string version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return StrippedVPrefix ? StripV(version) : version;
     }
 
     public override string ToString() =>

@@ -192,6 +192,12 @@ public static class OsvEvaluator
             return log.Result(RangeVerdict.Undecided, $"{label}: no 'introduced' event (invalid range)");
         }
 
+        if (range.Events.All(IsSentinel))
+        {
+            // introduced "0" with no fix: every version is affected, whatever the order.
+            return log.Result(RangeVerdict.Inside, $"{label}: introduced 0 with no fixed, last_affected or limit: all versions");
+        }
+
         if (!scheme.IsOrdered)
         {
             return log.Result(RangeVerdict.Undecided, $"{label}: scheme '{scheme.Name}' knows equality only; events need an order");

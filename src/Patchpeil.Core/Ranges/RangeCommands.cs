@@ -34,7 +34,7 @@ public static class RangeCommands
         while (input.ReadLine() is { } line)
         {
             lineNumber++;
-            var version = line.Trim();
+            var version = parsed.PrepareVersion(line.Trim());
             if (version.Length == 0)
             {
                 error.WriteLine($"line {lineNumber}: empty version");

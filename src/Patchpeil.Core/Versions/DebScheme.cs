@@ -35,6 +35,7 @@ public sealed class DebScheme : VersionScheme
     private const byte EmptyPart = 2;    // an empty epoch/upstream/revision: above '~…', below everything else
     private const byte RunEnd = 3;       // end of a non-digit run and end of a part (apt's weight 0)
     private const int StackLimit = 256;
+    private const int NonAscii = int.MinValue; // "redo in UTF-8"; apt's results stay within ±512
 
     private static readonly byte[] Rank = BuildRanks();
 
@@ -53,10 +54,12 @@ public sealed class DebScheme : VersionScheme
             return 0; // common in real data and a vectorised check
         }
 
-        // One scan per string finds the separators and whether the fast char path applies (ASCII only).
-        if (ScanAscii(a, out var split) && ScanAscii(b, out var splitB))
+        // Compare as chars; only when a non-ASCII character is actually reached does the UTF-8 form decide (apt sees
+        // bytes). Everything before that point is ASCII and sits at the same place in both forms.
+        var result = CmpVersion(a, b);
+        if (result != NonAscii)
         {
-            return Math.Sign(CmpVersion(a, b, split, splitB));
+            return Math.Sign(result);
         }
 
         return CompareUtf8(a, b);
@@ -277,6 +280,11 @@ public sealed class DebScheme : VersionScheme
             var firstDiff = 0;
             while (lhs != aEnd && rhs != bEnd && (!IsDigit(ca) || !IsDigit(cb)))
             {
+                if (typeof(T) == typeof(char) && (uint)(ca | cb) >= 0x80)
+                {
+                    return NonAscii;
+                }
+
                 var vc = OrderTable[ca];
                 var rc = OrderTable[cb];
                 if (vc != rc)
@@ -354,68 +362,8 @@ public sealed class DebScheme : VersionScheme
         return CmpParts(sa, sb, new Parts(ea, eaEnd, ua, uaEnd, ra, hasRevA), new Parts(eb, ebEnd, ub, ubEnd, rb, hasRevB));
     }
 
-    private static int CmpVersion(ReadOnlySpan<char> sa, ReadOnlySpan<char> sb, in Parts pa, in Parts pb) => CmpParts(sa, sb, pa, pb);
 
     private readonly record struct Parts(int E, int EEnd, int U, int UEnd, int R, bool HasRevision);
-
-    /// <summary>apt's split (see <see cref="Split"/>) from one pass that also rejects non-ASCII text for the char path.</summary>
-    private static bool ScanAscii(ReadOnlySpan<char> s, out Parts parts)
-    {
-        parts = default;
-        var colon = -1;
-        var dash = -1;
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (c >= 0x80)
-            {
-                return false;
-            }
-
-            if (c == ':' && colon < 0)
-            {
-                colon = i;
-            }
-            else if (c == '-')
-            {
-                dash = i;
-            }
-        }
-
-        var start = 0;
-        var lhs = colon < 0 ? 0 : colon;
-        if (lhs != start)
-        {
-            while (s[start] == '0')
-            {
-                start++;
-            }
-
-            if (start == lhs)
-            {
-                start++;
-                lhs++;
-            }
-        }
-
-        var e = start;
-        var eEnd = lhs;
-        if (lhs != start)
-        {
-            lhs++;
-        }
-
-        var dlhs = dash >= lhs ? dash : s.Length;
-        var u = lhs;
-        var uEnd = dlhs;
-        if (dlhs != lhs)
-        {
-            dlhs++;
-        }
-
-        parts = new Parts(e, eEnd, u, uEnd, dlhs, (uint)(dlhs - 1) < (uint)s.Length && s[dlhs - 1] == '-');
-        return true;
-    }
 
     private static int CmpParts<T>(ReadOnlySpan<T> sa, ReadOnlySpan<T> sb, in Parts pa, in Parts pb)
         where T : unmanaged, IBinaryInteger<T>

@@ -117,7 +117,7 @@ public class CpeTests
     public void EveryNvdCriteriaInTheFixturesParsesAndRoundTrips()
     {
         var count = 0;
-        foreach (var path in Directory.EnumerateFiles(Fixtures.Path("identities", "nvd"), "CVE-*.json"))
+        foreach (var path in Directory.EnumerateFiles(IdentityFixtures.Path("nvd"), "CVE-*.json"))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             foreach (var criteria in Criteria(doc.RootElement))

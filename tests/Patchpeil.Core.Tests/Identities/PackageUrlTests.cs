@@ -69,6 +69,18 @@ public class PackageUrlTests
     }
 
     [Fact]
+    public void BuildRejectsUnpairedSurrogatesInsteadOfReplacingThem()
+    {
+        // Not theory data: xunit's serialisation would replace the lone surrogate before the test sees it.
+        Assert.False(PackageUrl.TryParse("pkg:npm/a\ud83dx", out _, out _));
+        Assert.False(PackageUrl.TryParse("pkg:npm/a\ud83d", PurlParseMode.Lenient, out _, out _));
+        Assert.False(PackageUrl.TryCreate("generic", null, "a\ud83d", null, null, null, out _, out var error));
+        Assert.NotNull(error);
+        Assert.True(PackageUrl.TryCreate("generic", null, "a\ud83d\ude00", null, null, null, out var purl, out _));
+        Assert.Equal("pkg:generic/a%F0%9F%98%80", purl!.ToString());
+    }
+
+    [Fact]
     public void UnicodeNameRoundTrips()
     {
         Assert.True(PackageUrl.TryCreate("generic", null, "naïve café", "1.0", null, null, out var purl, out _));

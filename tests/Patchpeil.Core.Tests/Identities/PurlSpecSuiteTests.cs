@@ -164,7 +164,7 @@ public class PurlSpecSuiteTests
 
     private static IEnumerable<(string File, int Index, JsonElement Test)> ReadAll()
     {
-        var root = Fixtures.Path("identities", "purl-spec", "tests");
+        var root = IdentityFixtures.Path("purl-spec", "tests");
         foreach (var path in Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));

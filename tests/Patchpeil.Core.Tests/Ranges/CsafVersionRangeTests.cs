@@ -85,7 +85,7 @@ public class CsafVersionRangeTests
 
     public static TheoryData<string> CorpusNames()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("identities", "csaf", "product-version-ranges.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(IdentityFixtures.Path("csaf", "product-version-ranges.json")));
         return [.. doc.RootElement.GetProperty("ranges").EnumerateArray().Select(r => r.GetProperty("name").GetString()!)];
     }
 
@@ -104,7 +104,7 @@ public class CsafVersionRangeTests
     [Fact]
     public void CorpusSummary()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("identities", "csaf", "product-version-ranges.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(IdentityFixtures.Path("csaf", "product-version-ranges.json")));
         var rows = doc.RootElement.GetProperty("ranges").EnumerateArray()
             .Select(r => (Parsed: CsafVersionRange.Parse(r.GetProperty("name").GetString()), Count: r.GetProperty("count").GetInt32())).ToList();
         foreach (var confidence in Enum.GetValues<RangeConfidence>())

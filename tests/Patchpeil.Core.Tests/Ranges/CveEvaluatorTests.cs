@@ -88,7 +88,7 @@ public class CveEvaluatorTests
 
     internal static List<CveAffected> Load(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("identities", "cve5", file)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(IdentityFixtures.Path("cve5", file)));
         return [.. doc.RootElement.GetProperty("containers").GetProperty("cna").GetProperty("affected").EnumerateArray().Select(a =>
         {
             Assert.True(CveAffected.TryParse(a, out var parsed, out var error), error);

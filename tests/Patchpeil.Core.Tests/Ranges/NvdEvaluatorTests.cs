@@ -120,7 +120,7 @@ public class NvdEvaluatorTests
     [Fact]
     public void EveryFixtureConfigurationParses()
     {
-        foreach (var path in Directory.EnumerateFiles(Fixtures.Path("identities", "nvd"), "CVE-*.json"))
+        foreach (var path in Directory.EnumerateFiles(IdentityFixtures.Path("nvd"), "CVE-*.json"))
         {
             Assert.NotEmpty(Load(System.IO.Path.GetFileName(path)));
         }
@@ -128,7 +128,7 @@ public class NvdEvaluatorTests
 
     internal static List<NvdConfiguration> Load(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("identities", "nvd", file)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(IdentityFixtures.Path("nvd", file)));
         Assert.True(NvdConfiguration.TryParseAll(doc.RootElement.GetProperty("configurations"), out var configurations, out var error), error);
         return configurations;
     }

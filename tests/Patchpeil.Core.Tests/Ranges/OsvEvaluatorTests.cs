@@ -89,6 +89,15 @@ public class OsvEvaluatorTests
     }
 
     [Fact]
+    public void IntroducedZeroAloneAffectsEveryVersionEvenWithoutAnOrder()
+    {
+        var range = new OsvRange(OsvRangeType.Ecosystem, [new(OsvEventKind.Introduced, "0")]);
+        var match = OsvEvaluator.Evaluate(new OsvAffected("SomethingNew", "x", null, [range], []), "whatever-1");
+        Assert.Equal(RangeVerdict.Inside, match.Verdict);
+        Assert.Contains("all versions", match.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SemverRangesUseTheSemverSchemeWhenItExists()
     {
         var affected = Load("RUSTSEC-2021-0079.json")[0];
@@ -138,7 +147,7 @@ public class OsvEvaluatorTests
 
     internal static List<OsvAffected> Load(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("identities", "osv", file)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(IdentityFixtures.Path("osv", file)));
         return [.. doc.RootElement.GetProperty("affected").EnumerateArray().Select(a =>
         {
             Assert.True(OsvAffected.TryParse(a, out var parsed, out var error), error);

@@ -26,6 +26,15 @@ public class RangeCommandsTests
     }
 
     [Fact]
+    public void VendorVPrefixIsIgnoredOnBothSides()
+    {
+        var (code, output, error) = Run(VersionSchemes.Get(VersionSchemeKind.SemVer), "<V4.3.8", "V4.3.7\n4.3.8\nv4.4.0\n");
+        Assert.Equal(0, code);
+        Assert.Equal("true\nfalse\nfalse\n", output);
+        Assert.Equal(string.Empty, error);
+    }
+
+    [Fact]
     public void BadLinesAreReportedAndProcessingContinues()
     {
         var (code, output, error) = Run(Deb, ">=1.0|<2.0", "1.5\n\nabc def\n3.0\n");

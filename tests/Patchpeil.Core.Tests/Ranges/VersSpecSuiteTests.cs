@@ -131,13 +131,13 @@ public class VersSpecSuiteTests
     private static (bool, string?) FromNative(JsonElement input, string expected, out string? scheme)
     {
         scheme = input.GetProperty("scheme").GetString();
-        if (scheme != "npm")
+        if (scheme is not ("npm" or "nuget" or "pypi" or "gem"))
         {
-            return (false, $"skip:native {scheme} range conversion is not implemented (only npm)");
+            return (false, $"skip:native {scheme} range conversion is not implemented (npm, nuget, pypi, gem are)");
         }
 
         var native = input.GetProperty("native_range").GetString();
-        if (!NpmNativeRange.TryConvert(native, out var range, out var error))
+        if (!NativeRanges.TryConvert(scheme, native, out var range, out var error))
         {
             return (false, $"'{native}': {error}");
         }
@@ -211,7 +211,7 @@ public class VersSpecSuiteTests
 
     private static IEnumerable<(string File, int Index, JsonElement Test)> ReadAll()
     {
-        var root = Fixtures.Path("identities", "vers-spec", "tests");
+        var root = IdentityFixtures.Path("vers-spec", "tests");
         foreach (var path in Directory.EnumerateFiles(root, "*.json").Order(StringComparer.Ordinal))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
