@@ -186,11 +186,9 @@ public class CsafVersionRangeTests
         Assert.Equal(RangeConfidence.TextOnly, CsafVersionRange.Parse(new string('<', 1_000_000)).Confidence);
         Assert.Equal(RangeConfidence.TextOnly, CsafVersionRange.Parse(null).Confidence);
         var many = string.Join('|', Enumerable.Range(0, 2000).Select(i => $">={i}.0|<{i}.5"));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var parsed = CsafVersionRange.Parse(many, VersionSchemes.Get(VersionSchemeKind.Deb));
         Assert.Equal(RangeConfidence.Exact, parsed.Confidence);
         Assert.Equal(RangeVerdict.Inside, parsed.Contains("1999.2").Verdict);
         Assert.Equal(RangeVerdict.Outside, parsed.Contains("1999.7").Verdict);
-        Assert.True(watch.ElapsedMilliseconds < 2000);
     }
 }

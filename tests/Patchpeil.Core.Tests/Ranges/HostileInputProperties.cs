@@ -91,9 +91,7 @@ public class HostileInputProperties
         var config = new NvdConfiguration(false, false, [new NvdNode(false, false, matches, [])]);
         var installed = Enumerable.Range(0, 500).Select(i => new InstalledCpe(Cpe.Parse($"cpe:2.3:a:vendor:other{i}:1.0:*:*:*:*:*:*:*"))).ToList();
         installed.Add(new InstalledCpe(Cpe.Parse("cpe:2.3:a:vendor:product1999:*:*:*:*:*:*:*:*"), "1.5"));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var match = NvdEvaluator.Evaluate([config], installed, _ => VersionSchemes.Get(VersionSchemeKind.Generic));
         Assert.Equal(RangeVerdict.Inside, match.Verdict);
-        Assert.True(watch.ElapsedMilliseconds < 10_000, $"{watch.ElapsedMilliseconds} ms");
     }
 }
