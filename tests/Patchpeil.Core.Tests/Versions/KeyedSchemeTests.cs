@@ -12,6 +12,27 @@ public class KeyedSchemeTests
         Assert.Equal(VersTest.CountTests(path), tests.Count);
         VersionVectors.Run("apk/vers-spec/alpine_version_cmp_test", tests, 716, t => t.Check(VersionSchemes.Get(VersionSchemeKind.Apk)));
     }
+
+    [Theory]
+    [InlineData("1.2.3", "1.2.3-r0", -1)]
+    [InlineData("1.2.3_rc1", "1.2.3", -1)]
+    [InlineData("1.2.3_p1", "1.2.3", 1)]
+    [InlineData("1.2.3_p1", "1.2.4", -1)]
+    [InlineData("1.2.3a", "1.2.3", 1)]
+    [InlineData("1.2.3a", "1.2.4", -1)]
+    [InlineData("1.01", "1.1", -1)]
+    [InlineData("1.0_alpha_pre2", "1.0_alpha", -1)] // a further pre-release suffix makes it older, as in apk-tools
+    public void ApkDetails(string a, string b, int expected) =>
+        Assert.Null(VersionVectors.CheckPair(VersionSchemes.Get(VersionSchemeKind.Apk), a, b, expected));
+
+    [Fact]
+    public void ApkOrderLawsHoldOnHostileInput() =>
+        SchemeProperties.Check(VersionSchemes.Get(VersionSchemeKind.Apk), SchemeProperties.Structured(
+            ["", ""],
+            ["0", "1", "2", "10", "01", "001", "99999999999999999999"],
+            ["_", "-r", "", "_p"],
+            ["alpha", "beta", "pre", "rc", "p", "git", "1", "2", "a"],
+            ["1", "0", ".", "_", "-r", "a", "z", "rc", "p", "~", "é"]));
 }
 
 public class PypiSchemeTests
