@@ -36,3 +36,16 @@ public class VersionCommandTests
         Assert.Contains("Unknown scheme 'cobol'", result.Error);
     }
 }
+
+public class InventoryCommandTests
+{
+    [Fact]
+    public async Task IdentifyMapsCommonSchoolSoftware()
+    {
+        var result = await CliRunner.RunAsync("Data Source=unused.db", "Mozilla Firefox (x64 nl)\t133.0.3\tMozilla\nWindows 10 Education\t10.0.22631.4460\tMicrosoft Corporation\nOnbekend Programma\t1.0\t\n", "inventory", "identify");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            ["cpe:2.3:a:mozilla:firefox:133.0.3:*:*:*:*:*:*:*\tgeneric\tfirefox\t133", "cpe:2.3:o:microsoft:windows_11_23h2:10.0.22631.4460:*:*:*:*:*:*:*\twindows\twindows\t11-23h2-e", "unmapped"],
+            result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}

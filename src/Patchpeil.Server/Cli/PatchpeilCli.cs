@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Patchpeil.Contracts;
+using Patchpeil.Core.Inventory;
 using Patchpeil.Core.Ranges;
 using Patchpeil.Core.Versions;
 using Patchpeil.Server.Accounts;
@@ -13,7 +14,7 @@ namespace Patchpeil.Server.Cli;
 /// <summary>The `patchpeil` command line. Every command runs on the same services as the server.</summary>
 public static class PatchpeilCli
 {
-    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions"];
+    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -133,6 +134,9 @@ public static class PatchpeilCli
         }, migrate: false));
         root.Subcommands.Add(new Command("audit", "Audit log commands.") { verify });
         root.Subcommands.Add(VersionsCommand());
+        var identify = new Command("identify", "Read lines 'name<TAB>version<TAB>publisher'; write the identity, version scheme and endoflife.date product and cycle, or 'unmapped'.");
+        identify.SetAction(_ => InventoryCommands.Identify(SoftwareCatalog.Default, Console.In, Console.Out, Console.Error));
+        root.Subcommands.Add(new Command("inventory", "See how Patchpeil reads installed software.") { identify });
 
         return root;
     }
