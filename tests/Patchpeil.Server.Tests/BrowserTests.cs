@@ -112,7 +112,7 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await page.GetByLabel("Vertrouwelijkheid").SelectOptionAsync(new SelectOptionValue { Label = "Hoog" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "lln-laptop-042" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("1 apparaten en systemen")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("1 apparaat of systeem")).ToBeVisibleAsync();
         await ScreenshotAsync(page, "assets");
         await CheckAccessibilityAsync(page, "assets");
 

@@ -31,7 +31,7 @@ public abstract class PageTests(PostgresServer postgres, Provider provider) : Ap
         Assert.True(servers.IndexOf("apparaat-24", StringComparison.Ordinal) < servers.IndexOf("apparaat-18", StringComparison.Ordinal));
 
         var high = await browser.GetStringAsync("/assets?criticality=High");
-        Assert.Contains("1 apparaten en systemen", high);
+        Assert.Contains("1 apparaat of systeem", high);
         Assert.Contains("apparaat-07", high);
 
         var csv = (await browser.GetStringAsync($"/assets?handler=csv&kind=Server&schoolId={school.Id}")).TrimEnd('\n').Split('\n');
