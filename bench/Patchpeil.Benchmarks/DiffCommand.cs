@@ -59,6 +59,12 @@ internal static class DiffCommand
                 Console.WriteLine($"  {example}");
             }
 
+            if (options.FixtureDirectory is not null && scheme != "windows")
+            {
+                var written = PeerFixture.Append(Path.Combine(options.FixtureDirectory, $"{scheme}.tsv"), report.Examples);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {written} new pairs added to {options.FixtureDirectory}/{scheme}.tsv"));
+            }
+
             clean &= report.IsClean;
         }
 

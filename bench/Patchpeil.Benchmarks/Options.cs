@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Patchpeil.Benchmarks;
 
-internal sealed record Options(long Pairs, ulong Seed, int Examples, string? Scheme)
+internal sealed record Options(long Pairs, ulong Seed, int Examples, string? Scheme, string? FixtureDirectory = null)
 {
     public static Options Parse(ReadOnlySpan<string> args)
     {
@@ -15,6 +15,7 @@ internal sealed record Options(long Pairs, ulong Seed, int Examples, string? Sch
                 "--seed" => options with { Seed = ulong.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--examples" => options with { Examples = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--scheme" => options with { Scheme = args[i + 1] },
+                "--fixture" => options with { FixtureDirectory = args[i + 1] },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

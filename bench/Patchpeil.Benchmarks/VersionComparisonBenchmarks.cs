@@ -37,25 +37,43 @@ public unsafe class VersionComparisonBenchmarks
         }
     }
 
-    [GlobalSetup]
-    public void Setup()
+    // One setup per scheme: BenchmarkDotNet runs every benchmark in its own process, and a scheme that is not built
+    // yet then only fails its own benchmarks.
+    [GlobalSetup(Targets = [nameof(Deb_LibAptPkg_Batch), nameof(Deb_LibAptPkg_PerCall), nameof(Deb_Patchpeil_Raw), nameof(Deb_Patchpeil_Key)])]
+    public void SetupDeb()
     {
-        _peers = PeerLibrary.TryLoad(out var reason) ?? throw new InvalidOperationException($"peers unavailable: {reason}");
-        var seeds = VersionHarvest.FromMachine().Versions;
-        _deb = PairSet.Create(VersionSchemes.Get(VersionSchemeKind.Deb), VersionCorpus.Deb(seeds, PairCount * 2));
-        _rpm = PairSet.Create(VersionSchemes.Get(VersionSchemeKind.Rpm), VersionCorpus.Rpm(seeds, PairCount * 2));
+        _peers = LoadPeers();
+        _deb = PairSet.Create(VersionSchemes.Get(VersionSchemeKind.Deb), VersionCorpus.Deb(Seeds(), PairCount * 2));
+    }
+
+    [GlobalSetup(Targets = [nameof(Rpm_LibRpm_Batch), nameof(Rpm_LibRpm_PerCall), nameof(Rpm_Patchpeil_Raw), nameof(Rpm_Patchpeil_Key)])]
+    public void SetupRpm()
+    {
+        _peers = LoadPeers();
+        _rpm = PairSet.Create(VersionSchemes.Get(VersionSchemeKind.Rpm), VersionCorpus.Rpm(Seeds(), PairCount * 2));
+    }
+
+    [GlobalSetup(Targets = [nameof(Windows_SystemVersion_Parse), nameof(Windows_SystemVersion_Parsed), nameof(Windows_Patchpeil_Raw), nameof(Windows_Patchpeil_Key)])]
+    public void SetupWindows()
+    {
         _windows = PairSet.Create(VersionSchemes.Get(VersionSchemeKind.Windows), VersionCorpus.Windows(PairCount * 2));
         _windowsA = [.. _windows.A.Select(Version.Parse)];
         _windowsB = [.. _windows.B.Select(Version.Parse)];
     }
 
+    // Only the set of the benchmark being run was created.
     [GlobalCleanup]
     public void Cleanup()
     {
-        _deb.Dispose();
-        _rpm.Dispose();
-        _windows.Dispose();
+        _deb?.Dispose();
+        _rpm?.Dispose();
+        _windows?.Dispose();
     }
+
+    private static PeerLibrary LoadPeers() =>
+        PeerLibrary.TryLoad(out var reason) ?? throw new InvalidOperationException($"peers unavailable: {reason}");
+
+    private static IReadOnlyList<string> Seeds() => VersionHarvest.FromMachine().Versions;
 
     // ---- dpkg ----------------------------------------------------------------------------------------------------
 

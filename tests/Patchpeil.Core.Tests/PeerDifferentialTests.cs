@@ -50,6 +50,43 @@ public class PeerDifferentialTests
         AssertClean(report);
     }
 
+    [Theory]
+    [InlineData("deb.tsv", VersionSchemeKind.Deb)]
+    [InlineData("rpm.tsv", VersionSchemeKind.Rpm)]
+    public void RecordedPeerAnswersHold(string file, VersionSchemeKind kind)
+    {
+        var scheme = RequireScheme(kind);
+        var answers = PeerFixture.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "versions-diff", file)).ToArray();
+        var live = Peers.Value.Library;
+        var failures = new List<string>();
+        foreach (var (a, b, peer, line) in answers)
+        {
+            if (live is not null)
+            {
+                var now = kind == VersionSchemeKind.Deb ? live.DebCompare(a, b) : live.RpmCompare(a, b);
+                if (now != peer)
+                {
+                    failures.Add($"{file}:{line}: '{a}' vs '{b}': the installed peer says {now}, the fixture {peer}");
+                }
+            }
+
+            var raw = Math.Sign(scheme.Compare(a, b));
+            if (raw != peer)
+            {
+                failures.Add($"{file}:{line}: '{a}' vs '{b}': peer {peer}, Compare {raw}");
+            }
+
+            if (scheme.TryParse(a, out var keyA, out _) && scheme.TryParse(b, out var keyB, out _) &&
+                keyA.CompareTo(keyB) is var key && key != peer)
+            {
+                failures.Add($"{file}:{line}: '{a}' vs '{b}': peer {peer}, key {key}");
+            }
+        }
+
+        Assert.NotEmpty(answers);
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
     [Fact]
     public void CorpusIsReproducibleAndValid()
     {
