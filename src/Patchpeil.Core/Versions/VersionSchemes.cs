@@ -100,6 +100,7 @@ public static class VersionSchemes
         foreach (var scheme in new VersionScheme[]
         {
             new UnknownScheme(),
+            new DebScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
