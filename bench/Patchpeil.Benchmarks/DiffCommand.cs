@@ -19,7 +19,7 @@ internal static class DiffCommand
 
         var harvest = VersionHarvest.FromMachine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"peer library: {peers.Path}\nseed versions: {harvest.Versions.Count:N0} distinct from {harvest.SourcesRead.Count} files{(harvest.FromBuiltInSample ? " (built-in sample: no package lists found)" : "")}\nseed: {options.Seed}, pairs per scheme: {options.Pairs:N0}\n"));
+            $"peer library: {peers.Path}\nseed versions: {harvest.Versions.Count:N0} distinct from {harvest.SourcesRead.Count} files{(harvest.FromBuiltInSample ? " (built-in sample: no package lists found)" : "")}\nseed: {options.Seed}, pairs per scheme: {options.Pairs:N0}, malformed: {options.MalformedPercent}%\n"));
 
         var clean = true;
         var missing = false;
@@ -47,21 +47,24 @@ internal static class DiffCommand
             var report = scheme switch
             {
                 "deb" => DifferentialRunner.Run(VersionSchemes.Get(kind), "libapt-pkg", peers.DebCompare,
-                    VersionCorpus.Deb(harvest.Versions, options.Pairs, options.Seed), options.Examples),
+                    VersionCorpus.Deb(harvest.Versions, options.Pairs, options.Seed, options.MalformedPercent), options.Examples,
+                    isWellFormed: VersionCorpus.IsValidDeb),
                 "rpm" => DifferentialRunner.Run(VersionSchemes.Get(kind), "librpm", peers.RpmCompare,
-                    VersionCorpus.Rpm(harvest.Versions, options.Pairs, options.Seed), options.Examples, peers.RpmEvrCompare),
+                    VersionCorpus.Rpm(harvest.Versions, options.Pairs, options.Seed, options.MalformedPercent), options.Examples,
+                    peers.RpmEvrCompare, VersionCorpus.IsValidRpm),
                 _ => DifferentialRunner.Run(VersionSchemes.Get(kind), "System.Version", DifferentialRunner.SystemVersionCompare,
                     VersionCorpus.Windows(options.Pairs, options.Seed), options.Examples),
             };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Summary()} [{stopwatch.Elapsed.TotalSeconds:F1} s]"));
-            foreach (var example in report.Examples)
+            foreach (var example in report.Examples.OrderBy(e => e.Kind.StartsWith("info", StringComparison.Ordinal)))
             {
                 Console.WriteLine($"  {example}");
             }
 
             if (options.FixtureDirectory is not null && scheme != "windows")
             {
-                var written = PeerFixture.Append(Path.Combine(options.FixtureDirectory, $"{scheme}.tsv"), report.Examples);
+                var written = PeerFixture.Append(Path.Combine(options.FixtureDirectory, $"{scheme}.tsv"),
+                    report.Examples.Where(e => e.Kind is "raw" or "key" or "raw-vs-key"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {written} new pairs added to {options.FixtureDirectory}/{scheme}.tsv"));
             }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Patchpeil.Benchmarks;
 
-internal sealed record Options(long Pairs, ulong Seed, int Examples, string? Scheme, string? FixtureDirectory = null)
+internal sealed record Options(long Pairs, ulong Seed, int Examples, string? Scheme, string? FixtureDirectory = null, int MalformedPercent = 5)
 {
     public static Options Parse(ReadOnlySpan<string> args)
     {
@@ -16,6 +16,7 @@ internal sealed record Options(long Pairs, ulong Seed, int Examples, string? Sch
                 "--examples" => options with { Examples = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--scheme" => options with { Scheme = args[i + 1] },
                 "--fixture" => options with { FixtureDirectory = args[i + 1] },
+                "--malformed" => options with { MalformedPercent = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

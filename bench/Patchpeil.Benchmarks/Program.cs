@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Patchpeil.Benchmarks;
 
-// dotnet run -c Release --project bench/Patchpeil.Benchmarks -- diff [--pairs N] [--seed S] [--examples K] [--scheme deb|rpm|windows] [--fixture DIR]
+// dotnet run -c Release --project bench/Patchpeil.Benchmarks -- diff [--pairs N] [--seed S] [--examples K] [--scheme deb|rpm|windows] [--malformed PERCENT] [--fixture DIR]
 // dotnet run -c Release --project bench/Patchpeil.Benchmarks -- corpus --scheme deb|rpm|windows [--pairs N] [--seed S]
 // dotnet run -c Release --project bench/Patchpeil.Benchmarks -- --filter '*Version*'   (BenchmarkDotNet)
 return args.FirstOrDefault() switch

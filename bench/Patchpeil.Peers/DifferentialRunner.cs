@@ -50,8 +50,11 @@ public sealed class DifferentialReport(string scheme, string peer)
     /// <summary>Pairs where both sides parse and the key order differs from the peer.</summary>
     public long KeyDisagreements { get; internal set; }
 
-    /// <summary>Pairs with a side <see cref="VersionScheme.TryParse"/> rejects although the peer orders it.</summary>
+    /// <summary>Pairs with a side <see cref="VersionScheme.TryParse"/> rejects although it is a well-formed version.</summary>
     public long Rejected { get; internal set; }
+
+    /// <summary>Pairs with a malformed side that TryParse rightly or arguably rejects; only raw Compare is checked.</summary>
+    public long MalformedRejected { get; internal set; }
 
     /// <summary>Pairs where our own raw and key answers differ (a contract break inside Patchpeil).</summary>
     public long RawKeyMismatches { get; internal set; }
@@ -77,7 +80,7 @@ public sealed class DifferentialReport(string scheme, string peer)
 
     public string Summary() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Scheme} vs {Peer}: {Pairs:N0} pairs, {RawDisagreements:N0} raw Compare disagreements, {KeyDisagreements:N0} key disagreements, {Rejected:N0} pairs rejected by TryParse, {RawKeyMismatches:N0} raw/key mismatches, {PeerSelfDisagreements:N0} peer self-check failures");
+        $"{Scheme} vs {Peer}: {Pairs:N0} pairs, {RawDisagreements:N0} raw Compare disagreements, {KeyDisagreements:N0} key disagreements, {Rejected:N0} well-formed pairs rejected by TryParse ({MalformedRejected:N0} malformed ones), {RawKeyMismatches:N0} raw/key mismatches, {PeerSelfDisagreements:N0} peer self-check failures");
 }
 
 /// <summary>
@@ -92,7 +95,8 @@ public static class DifferentialRunner
         Func<string, string, int> peer,
         IEnumerable<VersionPair> pairs,
         int examplesPerKind = 20,
-        Func<string, string, int>? peerReference = null)
+        Func<string, string, int>? peerReference = null,
+        Func<string, bool>? isWellFormed = null)
     {
         ArgumentNullException.ThrowIfNull(scheme);
         ArgumentNullException.ThrowIfNull(peer);
@@ -107,8 +111,9 @@ public static class DifferentialRunner
             var expected = Math.Sign(peer(a, b));
             if (peerReference is not null)
             {
-                var reference = Math.Sign(peerReference(a, b));
-                if (reference != expected)
+                // -2: the reference cannot parse the text (librpm's rpmverParse on an empty string).
+                var reference = peerReference(a, b);
+                if (reference != -2 && Math.Sign(reference) != expected)
                 {
                     report.PeerSelfDisagreements++;
                     report.Add(new Disagreement("peer-self", a, b, expected, null, null, $"reference says {reference}"), examplesPerKind);
@@ -126,9 +131,19 @@ public static class DifferentialRunner
             var pb = Parse(scheme, b, cache);
             if (!pa.Ok || !pb.Ok)
             {
-                report.Rejected++;
                 var problem = !pa.Ok ? $"'{a}': {pa.Problem}" : $"'{b}': {pb.Problem}";
-                report.Add(new Disagreement("rejected", a, b, expected, raw, null, problem), examplesPerKind);
+                var wronglyRejected = isWellFormed is null || (!pa.Ok && isWellFormed(a)) || (!pb.Ok && isWellFormed(b));
+                if (wronglyRejected)
+                {
+                    report.Rejected++;
+                    report.Add(new Disagreement("rejected", a, b, expected, raw, null, problem), examplesPerKind);
+                }
+                else
+                {
+                    report.MalformedRejected++;
+                    report.Add(new Disagreement("info-malformed-rejected", a, b, expected, raw, null, problem), Math.Min(examplesPerKind, 5));
+                }
+
                 continue;
             }
 

@@ -16,7 +16,8 @@ public sealed unsafe class NativeStrings : IDisposable
     {
         ArgumentNullException.ThrowIfNull(strings);
         Count = strings.Count;
-        var total = 0;
+        // A NUL before the first string too, so every string is preceded by a NUL (see PeerLibrary.Call).
+        var total = 1;
         foreach (var s in strings)
         {
             total += Encoding.UTF8.GetByteCount(s) + 1;
@@ -24,7 +25,8 @@ public sealed unsafe class NativeStrings : IDisposable
 
         _block = (byte*)NativeMemory.Alloc((nuint)Math.Max(total, 1));
         _pointers = (byte**)NativeMemory.Alloc((nuint)Math.Max(Count, 1), (nuint)sizeof(byte*));
-        var offset = 0;
+        _block[0] = 0;
+        var offset = 1;
         for (var i = 0; i < Count; i++)
         {
             var written = Encoding.UTF8.GetBytes(strings[i], new Span<byte>(_block + offset, total - offset));

@@ -159,16 +159,20 @@ public sealed unsafe class PeerLibrary
 
     private static int Call(delegate* unmanaged<byte*, byte*, int> compare, string a, string b)
     {
-        Span<byte> bufferA = a.Length < 512 ? stackalloc byte[(a.Length * 3) + 1] : new byte[(a.Length * 3) + 1];
-        Span<byte> bufferB = b.Length < 512 ? stackalloc byte[(b.Length * 3) + 1] : new byte[(b.Length * 3) + 1];
-        var lengthA = System.Text.Encoding.UTF8.GetBytes(a, bufferA);
-        var lengthB = System.Text.Encoding.UTF8.GetBytes(b, bufferB);
-        bufferA[lengthA] = 0;
-        bufferB[lengthB] = 0;
+        // One NUL before each string as well as after: apt reads the byte before a version that starts with '-'
+        // (*(dlhs-1) in debversion.cc), and a fixed byte there keeps its answer deterministic.
+        Span<byte> bufferA = a.Length < 512 ? stackalloc byte[(a.Length * 3) + 2] : new byte[(a.Length * 3) + 2];
+        Span<byte> bufferB = b.Length < 512 ? stackalloc byte[(b.Length * 3) + 2] : new byte[(b.Length * 3) + 2];
+        bufferA[0] = 0;
+        bufferB[0] = 0;
+        var lengthA = System.Text.Encoding.UTF8.GetBytes(a, bufferA[1..]);
+        var lengthB = System.Text.Encoding.UTF8.GetBytes(b, bufferB[1..]);
+        bufferA[lengthA + 1] = 0;
+        bufferB[lengthB + 1] = 0;
         fixed (byte* pa = bufferA)
         fixed (byte* pb = bufferB)
         {
-            return compare(pa, pb);
+            return compare(pa + 1, pb + 1);
         }
     }
 }

@@ -17,7 +17,11 @@ public static class VersionCorpus
 {
     public const ulong DefaultSeed = 20261128;
 
-    public static IEnumerable<VersionPair> Deb(IReadOnlyList<string> seeds, long count, ulong seed = DefaultSeed)
+    /// <param name="malformedPercent">
+    /// Share of pairs with one side made malformed (text dpkg rejects or warns about: empty parts, stray colons and
+    /// hyphens, punctuation, spaces, non-ASCII letters). Only the raw comparison has to agree on those.
+    /// </param>
+    public static IEnumerable<VersionPair> Deb(IReadOnlyList<string> seeds, long count, ulong seed = DefaultSeed, int malformedPercent = 0)
     {
         var bases = seeds.Where(IsValidDeb).ToArray();
         if (bases.Length == 0)
@@ -28,11 +32,13 @@ public static class VersionCorpus
         var rng = new SplitMix64(seed);
         for (long i = 0; i < count; i++)
         {
-            yield return Pair(ref rng, bases, MutateDeb);
+            var pair = Pair(ref rng, bases, MutateDeb);
+            yield return malformedPercent > 0 && rng.Below(100) < malformedPercent ? Malform(ref rng, pair, DebMalformations) : pair;
         }
     }
 
-    public static IEnumerable<VersionPair> Rpm(IReadOnlyList<string> seeds, long count, ulong seed = DefaultSeed)
+    /// <param name="malformedPercent">Share of pairs with one side made malformed (see <see cref="Deb"/>).</param>
+    public static IEnumerable<VersionPair> Rpm(IReadOnlyList<string> seeds, long count, ulong seed = DefaultSeed, int malformedPercent = 0)
     {
         var rng = new SplitMix64(seed ^ 0x52504D);
         var bases = seeds.Select(s => DebToRpm(ref rng, s)).Where(IsValidRpm).Distinct(StringComparer.Ordinal)
@@ -44,7 +50,8 @@ public static class VersionCorpus
 
         for (long i = 0; i < count; i++)
         {
-            yield return Pair(ref rng, bases, MutateRpm);
+            var pair = Pair(ref rng, bases, MutateRpm);
+            yield return malformedPercent > 0 && rng.Below(100) < malformedPercent ? Malform(ref rng, pair, RpmMalformations) : pair;
         }
     }
 
@@ -475,6 +482,35 @@ public static class VersionCorpus
         var (major, minor, build) = rng.Pick(WindowsBuilds);
         var ubr = rng.Chance(10) ? rng.Below(100) : rng.Below(8000);
         return string.Create(CultureInfo.InvariantCulture, $"{major}.{minor}.{build}.{ubr}");
+    }
+
+    // ---- malformed text ------------------------------------------------------------------------------------------
+
+    // Characters a version should not contain but real data sometimes does; no NUL, which C strings cannot carry.
+    private static readonly string[] DebMalformations =
+    [
+        "-", ":", "", " ", "!", "#", "_", "@", "=", "/", "é", "ü", "α", "€", "\u00ff", "~", "-:", ":-", "a", "Z",
+    ];
+
+    private static readonly string[] RpmMalformations =
+    [
+        "-", ":", "", " ", "!", "#", "@", "=", "é", "ü", "α", "€", "\u00ff", "-:", ":-", "--", "::", "^~", "~^",
+    ];
+
+    private static VersionPair Malform(ref SplitMix64 rng, VersionPair pair, string[] pieces)
+    {
+        var left = rng.Chance(50);
+        var text = left ? pair.A : pair.B;
+        var piece = rng.Pick(pieces);
+        text = rng.Below(5) switch
+        {
+            0 => piece + text,
+            1 => text + piece,
+            2 => text.Length == 0 ? piece : text[..rng.Below(text.Length)] + piece + text[rng.Below(text.Length)..],
+            3 => piece,
+            _ => text.Length == 0 ? piece : text[..rng.Below(text.Length)] + piece,
+        };
+        return left ? pair with { A = text } : pair with { B = text };
     }
 
     // ---- shared string surgery -----------------------------------------------------------------------------------

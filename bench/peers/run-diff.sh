@@ -1,9 +1,11 @@
 #!/bin/sh
 # Differential check of Patchpeil's dpkg, RPM and Windows version order against libapt-pkg, librpm and
 # System.Version on a seeded corpus built from this machine's Debian package lists.
-#   bench/peers/run-diff.sh [--pairs N] [--seed S] [--examples K] [--scheme deb|rpm|windows]
-# N is per scheme (default 1,000,000). Exit code: 0 all agree, 1 disagreements, 2 peers unavailable,
-# 3 agree but a scheme is not implemented yet.
+#   bench/peers/run-diff.sh [--pairs N] [--seed S] [--examples K] [--scheme deb|rpm|windows] [--malformed PERCENT]
+#                           [--fixture DIR]
+# N is per scheme (default 1,000,000); PERCENT of the pairs get one malformed side (default 5), on which only the
+# raw comparison must agree; --fixture appends the disagreeing pairs with the peer's answer to DIR/{deb,rpm}.tsv.
+# Exit code: 0 all agree, 1 disagreements, 2 peers unavailable, 3 agree but a scheme is not implemented yet.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
