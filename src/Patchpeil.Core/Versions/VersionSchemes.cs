@@ -101,6 +101,11 @@ public static class VersionSchemes
         {
             new UnknownScheme(),
             new DebScheme(),
+            new RpmScheme(),
+            new SemVerScheme(),
+            new NpmScheme(),
+            new NuGetScheme(),
+            new GoScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;

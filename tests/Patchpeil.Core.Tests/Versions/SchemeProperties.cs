@@ -7,11 +7,26 @@ namespace Patchpeil.Core.Tests.Versions;
 /// <summary>Order laws every ordered scheme must satisfy, checked with FsCheck on hostile-but-realistic generators.</summary>
 public static class SchemeProperties
 {
-    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(3000);
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(2000);
 
     /// <summary>A string built from fragments (so separators, digits and markers meet in odd places).</summary>
     public static Gen<string> FromFragments(params string[] fragments) =>
-        Gen.Elements(fragments).ArrayOf().Select(parts => string.Concat(parts));
+        Gen.Choose(0, 12).SelectMany(n => Gen.Elements(fragments).ArrayOf(n)).Select(parts => string.Concat(parts));
+
+    /// <summary>
+    /// Realistic shapes: an optional prefix, 1–5 dot-separated numbers, optional "-" or "_" or "~" suffix identifiers
+    /// and "+" metadata, mixed half-and-half with fragment soup so both valid and invalid text occur.
+    /// </summary>
+    public static Gen<string> Structured(string[] prefixes, string[] numbers, string[] suffixSeparators, string[] identifiers, string[] soup)
+    {
+        var core = Gen.Choose(1, 5).SelectMany(n => Gen.Elements(numbers).ArrayOf(n)).Select(a => string.Join('.', a));
+        var ids = Gen.Choose(0, 3).SelectMany(n => Gen.Elements(identifiers).ArrayOf(n)).Select(a => string.Join('.', a));
+        var suffix = Gen.Zip(Gen.Elements(suffixSeparators), ids).Select(t => t.Item2.Length == 0 ? string.Empty : t.Item1 + t.Item2);
+        var build = Gen.Elements(string.Empty, string.Empty, "+build.5", "+AA", "+incompatible");
+        var structured = Gen.Zip(Gen.Elements(prefixes), Gen.Zip(core, Gen.Zip(suffix, build)))
+            .Select(t => t.Item1 + t.Item2.Item1 + t.Item2.Item2.Item1 + t.Item2.Item2.Item2);
+        return Gen.OneOf(structured, structured, FromFragments(soup));
+    }
 
     public static void Check(VersionScheme scheme, Gen<string> versions)
     {
