@@ -106,6 +106,11 @@ public static class VersionSchemes
             new NpmScheme(),
             new NuGetScheme(),
             new GoScheme(),
+            new WindowsScheme(),
+            new ChromeScheme(),
+            new AppleScheme(),
+            new ChromeOsScheme(),
+            new GenericScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;
