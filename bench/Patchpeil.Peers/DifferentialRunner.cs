@@ -10,7 +10,7 @@ public sealed record Disagreement(string Kind, string A, string B, int Peer, int
     public override string ToString()
     {
         var builder = new StringBuilder();
-        builder.Append(CultureInfo.InvariantCulture, $"{Kind}: '{A}' vs '{B}': peer {Sign(Peer)}");
+        builder.Append(CultureInfo.InvariantCulture, $"{Kind}: '{Shorten(A)}' vs '{Shorten(B)}': peer {Sign(Peer)}");
         if (Raw is { } raw)
         {
             builder.Append(CultureInfo.InvariantCulture, $", Compare {Sign(raw)}");
@@ -30,6 +30,9 @@ public sealed record Disagreement(string Kind, string A, string B, int Peer, int
     }
 
     private static string Sign(int value) => value switch { < 0 => "<", 0 => "=", _ => ">" };
+
+    private static string Shorten(string text) =>
+        text.Length <= 100 ? text : string.Create(CultureInfo.InvariantCulture, $"{text.AsSpan(0, 60)}…{text.AsSpan(text.Length - 30)} ({text.Length} chars)");
 }
 
 /// <summary>Counts from one differential run.</summary>
@@ -131,7 +134,7 @@ public static class DifferentialRunner
             var pb = Parse(scheme, b, cache);
             if (!pa.Ok || !pb.Ok)
             {
-                var problem = !pa.Ok ? $"'{a}': {pa.Problem}" : $"'{b}': {pb.Problem}";
+                var problem = !pa.Ok ? pa.Problem : pb.Problem;
                 var wronglyRejected = isWellFormed is null || (!pa.Ok && isWellFormed(a)) || (!pb.Ok && isWellFormed(b));
                 if (wronglyRejected)
                 {

@@ -150,7 +150,7 @@ public static class VersionCorpus
     private static string MutateDebOnce(ref SplitMix64 rng, string version)
     {
         var (epoch, upstream, revision) = SplitDeb(version);
-        switch (rng.Below(13))
+        switch (rng.Below(14))
         {
             case 0:
                 if (revision is not null && rng.Chance(40))
@@ -215,6 +215,9 @@ public static class VersionCorpus
                 // A hyphen inside the upstream version is legal while a revision follows.
                 revision ??= "1";
                 upstream = InsertAtSeparator(ref rng, upstream, '-');
+                break;
+            case 12:
+                upstream = Lengthen(ref rng, upstream);
                 break;
             default:
                 upstream = LeadingZero(ref rng, upstream);
@@ -378,7 +381,7 @@ public static class VersionCorpus
         var (epoch, version, release) = SplitRpm(evr);
         var onRelease = release is not null && rng.Chance(30);
         var part = onRelease ? release! : version;
-        switch (rng.Below(13))
+        switch (rng.Below(14))
         {
             case 0:
                 part += "~" + rng.Pick(RpmTildeSuffixes);
@@ -420,6 +423,9 @@ public static class VersionCorpus
             case 11:
                 // rpmvercmp treats every run of non-alphanumerics alike, except ~ and ^.
                 part = InsertAtSeparator(ref rng, part, rng.Pick(RpmSeparators)[0]);
+                break;
+            case 12:
+                part = Lengthen(ref rng, part);
                 break;
             default:
                 part = LeadingZero(ref rng, part);
@@ -668,6 +674,21 @@ public static class VersionCorpus
 
         var at = rng.Pick(positions);
         return s[..at] + separator + s[(at + 1)..];
+    }
+
+    /// <summary>
+    /// Sometimes a version of hundreds of characters, past any stack buffer an implementation may use, but well below
+    /// the 4096 characters Patchpeil accepts.
+    /// </summary>
+    private static string Lengthen(ref SplitMix64 rng, string s)
+    {
+        if (s.Length > 400)
+        {
+            return s;
+        }
+
+        var copies = rng.Chance(25) ? Math.Max(2, 1000 / (s.Length + 1) - rng.Below(4)) : 2;
+        return string.Join('.', Enumerable.Repeat(s, copies));
     }
 
     private static string Truncate(ref SplitMix64 rng, string s) => s.Length <= 1 ? s : s[..(1 + rng.Below(s.Length - 1))];
