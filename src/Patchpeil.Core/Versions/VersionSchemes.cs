@@ -111,6 +111,8 @@ public static class VersionSchemes
             new AppleScheme(),
             new ChromeOsScheme(),
             new GenericScheme(),
+            new ApkScheme(),
+            new PypiScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;

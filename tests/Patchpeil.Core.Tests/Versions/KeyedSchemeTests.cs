@@ -1,0 +1,87 @@
+using Patchpeil.Core.Versions;
+
+namespace Patchpeil.Core.Tests.Versions;
+
+public class KeyedSchemeTests
+{
+    [Fact]
+    public void AlpineConformance()
+    {
+        var path = VersionVectors.FixturePath("vers-spec", "alpine_version_cmp_test.json");
+        var tests = VersTest.Load(path);
+        Assert.Equal(VersTest.CountTests(path), tests.Count);
+        VersionVectors.Run("apk/vers-spec/alpine_version_cmp_test", tests, 716, t => t.Check(VersionSchemes.Get(VersionSchemeKind.Apk)));
+    }
+}
+
+public class PypiSchemeTests
+{
+    private static readonly VersionScheme Pypi = VersionSchemes.Get(VersionSchemeKind.Pypi);
+
+    [Theory]
+    [InlineData("vers-spec", "pypi_range_containment_test.json")]
+    [InlineData("univers", "pypi_range_containment.json")]
+    public void RangeContainment(string folder, string file)
+    {
+        var path = VersionVectors.FixturePath(folder, file);
+        var tests = VersContainment.Load(path);
+        VersionVectors.Run($"pypi/{folder}/{file}", tests, 10, t => t.Check(Pypi));
+    }
+
+    // The ordering example from PEP 440's "Summary of permitted suffixes and relative ordering".
+    private static readonly string[] PepOrder =
+    [
+        "1.dev0", "1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12", "1.0b1.dev456", "1.0b2",
+        "1.0b2.post345.dev456", "1.0b2.post345", "1.0rc1.dev456", "1.0rc1", "1.0", "1.0+abc.5", "1.0+abc.7", "1.0+5",
+        "1.0.post456.dev34", "1.0.post456", "1.0.15", "1.1.dev1",
+    ];
+
+    [Fact]
+    public void Pep440OrderingExample()
+    {
+        var pairs = PepOrder.SelectMany((a, i) => PepOrder.Skip(i + 1).Select(b => (a, b))).ToList();
+        VersionVectors.Run("pypi/pep440-ordering-example (all pairs)", pairs, 190, p => VersionVectors.CheckPair(Pypi, p.a, p.b, -1));
+    }
+
+    [Theory]
+    [InlineData("1.0", "1", 0)]
+    [InlineData("1.0.0", "1", 0)]
+    [InlineData("v1.0", "1.0", 0)]
+    [InlineData("1!1.0", "2.0", 1)]
+    [InlineData("1.0a", "1.0a0", 0)]
+    [InlineData("1.0alpha1", "1.0a1", 0)]
+    [InlineData("1.0-beta.2", "1.0b2", 0)]
+    [InlineData("1.0c1", "1.0rc1", 0)]
+    [InlineData("1.0pre1", "1.0rc1", 0)]
+    [InlineData("1.0-1", "1.0.post1", 0)]
+    [InlineData("1.0r1", "1.0.post1", 0)]
+    [InlineData("1.0.post", "1.0.post0", 0)]
+    [InlineData("1.0.dev", "1.0.dev0", 0)]
+    [InlineData("1.0+ABC", "1.0+abc", 0)]
+    [InlineData("1.0+abc-1", "1.0+abc.1", 0)]
+    [InlineData("1.0RC1", "1.0rc1", 0)]
+    public void Normalisation(string a, string b, int expected) => Assert.Null(VersionVectors.CheckPair(Pypi, a, b, expected));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("1.0+")]
+    [InlineData("1.0+a..b")]
+    [InlineData("1.0_1")]
+    [InlineData("1.0-foo")]
+    [InlineData("1!")]
+    public void RejectsInvalid(string text)
+    {
+        Assert.False(Pypi.TryParse(text, out _, out var problem));
+        Assert.False(string.IsNullOrEmpty(problem));
+    }
+
+    [Fact]
+    public void OrderLawsHoldOnHostileInput() =>
+        SchemeProperties.Check(Pypi, SchemeProperties.Structured(
+            ["", "v", "1!", "0!"],
+            ["0", "1", "2", "10", "00", "99999999999999999999"],
+            ["", ".", "-", "_", "+"],
+            ["a", "b", "rc", "c", "alpha", "post", "dev", "r", "1", "0", "abc", "5"],
+            ["1", "0", ".", "-", "_", "+", "!", "a", "post", "dev", "rc", "é"]));
+}
