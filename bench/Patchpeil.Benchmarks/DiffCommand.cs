@@ -56,6 +56,24 @@ internal static class DiffCommand
                     VersionCorpus.Windows(options.Pairs, options.Seed), options.Examples),
             };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Summary()} [{stopwatch.Elapsed.TotalSeconds:F1} s]"));
+            if (scheme != "windows")
+            {
+                // Every harvested version plus as many mutated ones, sorted by key, neighbours checked by the peer.
+                var pool = scheme == "deb"
+                    ? VersionCorpus.Deb(harvest.Versions, harvest.Versions.Count, options.Seed + 1)
+                    : VersionCorpus.Rpm(harvest.Versions, harvest.Versions.Count, options.Seed + 1);
+                var sorted = DifferentialRunner.CheckSortedOrder(VersionSchemes.Get(kind), report.Peer,
+                    scheme == "deb" ? peers.DebCompare : peers.RpmCompare,
+                    pool.SelectMany(p => new[] { p.A, p.B }).Concat(scheme == "deb" ? harvest.Versions : []), options.Examples);
+                Console.WriteLine(sorted.Summary());
+                foreach (var example in sorted.Examples)
+                {
+                    Console.WriteLine($"  {example}");
+                }
+
+                clean &= sorted.IsClean;
+            }
+
             foreach (var example in report.Examples.OrderBy(e => e.Kind.StartsWith("info", StringComparison.Ordinal)))
             {
                 Console.WriteLine($"  {example}");

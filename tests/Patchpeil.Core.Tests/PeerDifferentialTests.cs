@@ -36,6 +36,16 @@ public class PeerDifferentialTests
     }
 
     [Fact]
+    public void DebVersionsSortedByKeyAreInLibAptPkgOrder()
+    {
+        var peers = RequirePeers();
+        var scheme = RequireScheme(VersionSchemeKind.Deb);
+        var versions = Harvest.Value.Versions
+            .Concat(VersionCorpus.Deb(Harvest.Value.Versions, 20_000).SelectMany(p => new[] { p.A, p.B }));
+        AssertClean(DifferentialRunner.CheckSortedOrder(scheme, "libapt-pkg", peers.DebCompare, versions));
+    }
+
+    [Fact]
     public void RpmOrderMatchesLibRpm()
     {
         var peers = RequirePeers();
@@ -44,6 +54,15 @@ public class PeerDifferentialTests
             VersionCorpus.Rpm(Harvest.Value.Versions, PairsPerScheme, malformedPercent: MalformedPercent),
             peerReference: peers.RpmEvrCompare, isWellFormed: VersionCorpus.IsValidRpm);
         AssertClean(report);
+    }
+
+    [Fact]
+    public void RpmVersionsSortedByKeyAreInLibRpmOrder()
+    {
+        var peers = RequirePeers();
+        var scheme = RequireScheme(VersionSchemeKind.Rpm);
+        var versions = VersionCorpus.Rpm(Harvest.Value.Versions, 40_000).SelectMany(p => new[] { p.A, p.B });
+        AssertClean(DifferentialRunner.CheckSortedOrder(scheme, "librpm", peers.RpmCompare, versions));
     }
 
     [Fact]
