@@ -6,8 +6,8 @@ namespace Patchpeil.Core.Versions;
 /// <summary>
 /// A scheme whose raw comparison is "build both sort keys, compare bytes". Used where the scheme's rules are
 /// normalisation-heavy (PEP 440, Maven, apk): one code path for raw and key order means they cannot disagree.
-/// The raw comparison reuses per-thread buffers, so it allocates nothing once warmed up. Text that does not parse
-/// sorts before every valid version and by ordinal text among itself.
+/// The raw comparison reuses per-thread buffers, so it allocates nothing once warmed up. Text that does not parse (or is longer
+/// than TryParse accepts) sorts before every valid version and by ordinal text among itself.
 /// </summary>
 public abstract class KeyedScheme : VersionScheme
 {
@@ -23,22 +23,12 @@ public abstract class KeyedScheme : VersionScheme
         var right = _right ??= new ArrayBufferWriter<byte>(256);
         left.ResetWrittenCount();
         right.ResetWrittenCount();
-        var okA = BuildKey(a, left) is null;
-        var okB = BuildKey(b, right) is null;
+        // Longer than any version TryParse accepts: treated as invalid rather than normalised at length.
+        var okA = a.Length <= VersionText.MaxLength && BuildKey(a, left) is null;
+        var okB = b.Length <= VersionText.MaxLength && BuildKey(b, right) is null;
         var result = !okA || !okB
             ? okA == okB ? Math.Sign(a.SequenceCompareTo(b)) : okA ? 1 : -1
             : Math.Sign(left.WrittenSpan.SequenceCompareTo(right.WrittenSpan));
-
-        // Do not let one huge input pin a huge buffer to the thread.
-        if (left.Capacity > 64 * 1024)
-        {
-            _left = null;
-        }
-
-        if (right.Capacity > 64 * 1024)
-        {
-            _right = null;
-        }
 
         return result;
     }

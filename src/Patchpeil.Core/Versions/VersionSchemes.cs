@@ -113,6 +113,7 @@ public static class VersionSchemes
             new GenericScheme(),
             new ApkScheme(),
             new PypiScheme(),
+            new MavenScheme(),
         })
         {
             schemes[(int)scheme.Kind] = scheme;

@@ -86,7 +86,9 @@ public class DebSchemeTests
     [InlineData("a:1", "1", 1)]              // non-numeric epoch compared like a version part
     [InlineData("1.00", "1.", 0)]
     [InlineData("1a0", "1a", 0)]
-    [InlineData("-1", "1", 1)]               // leading hyphen is not a revision separator
+    [InlineData("-1", "1", -1)]              // a lone leading hyphen leaves an empty upstream and no revision: apt ignores the rest
+    [InlineData("-1", "", 0)]
+    [InlineData("-1", "-9", 0)]
     [InlineData("1:", "1:0", -1)]            // empty upstream is older than anything not starting with '~'
     [InlineData("1:", "1:~", 1)]
     [InlineData("", "~", 1)]
@@ -142,5 +144,38 @@ public class DebSchemePropertyTests
         Assert.Equal(-1, deb.Compare("1", "2"));
         Assert.False(deb.TryParse("1\0", out _, out var problem));
         Assert.Equal("control character at position 1", problem);
+    }
+}
+
+public class PeerDifferentialTests
+{
+    [Theory]
+    [InlineData("apt-rpm-differential.tsv")]
+    [InlineData("apt-rpm-differential-2.tsv")] // adds NUL, control characters, spaces, €, U+FFFD, long zero runs
+    public void MatchesLibaptAndLibrpmOnHostilePairs(string file)
+    {
+        var lines = File.ReadAllLines(VersionVectors.FixturePath("peers", file), System.Text.Encoding.UTF8).Skip(1).ToList();
+        var rows = lines.Select(l => l.Split('\t')).ToList();
+        var deb = VersionSchemes.Get(VersionSchemeKind.Deb);
+        VersionVectors.Run($"deb/libapt-pkg-2.6.2-differential/{file}", rows, 20000, r =>
+        {
+            var expected = int.Parse(r[2], CultureInfo.InvariantCulture);
+            var actual = deb.Compare(r[0], r[1]);
+            if (actual != expected)
+            {
+                return $"apt({r[0]}, {r[1]}) = {expected}, we say {actual}";
+            }
+
+            // Where both texts parse, the keys must agree with apt too.
+            return deb.TryParse(r[0], out var ka, out _) && deb.TryParse(r[1], out var kb, out _) && ka.CompareTo(kb) != expected
+                ? $"key order differs from apt for ({r[0]}, {r[1]})"
+                : null;
+        });
+        VersionVectors.Run($"rpm/librpm-4.18-rpmvercmp-differential/{file}", rows, 20000, r =>
+        {
+            var expected = int.Parse(r[3], CultureInfo.InvariantCulture);
+            var actual = RpmScheme.VerCmp(r[0], r[1]);
+            return actual == expected ? null : $"rpmvercmp({r[0]}, {r[1]}) = {expected}, we say {actual}";
+        });
     }
 }

@@ -85,3 +85,46 @@ public class PypiSchemeTests
             ["a", "b", "rc", "c", "alpha", "post", "dev", "r", "1", "0", "abc", "5"],
             ["1", "0", ".", "-", "_", "+", "!", "a", "post", "dev", "rc", "é"]));
 }
+
+public class MavenSchemeTests
+{
+    private static readonly VersionScheme Maven = VersionSchemes.Get(VersionSchemeKind.Maven);
+
+    [Fact]
+    public void VersSpecConformance()
+    {
+        var path = VersionVectors.FixturePath("vers-spec", "maven_version_cmp_test.json");
+        var tests = VersTest.Load(path);
+        Assert.Equal(VersTest.CountTests(path), tests.Count);
+        VersionVectors.Run("maven/vers-spec/maven_version_cmp_test", tests, 977, t => t.Check(Maven));
+    }
+}
+
+public class MavenSchemeDetailTests
+{
+    private static readonly VersionScheme Maven = VersionSchemes.Get(VersionSchemeKind.Maven);
+
+    [Theory]
+    [InlineData("1.0.0", "1", 0)]
+    [InlineData("1-ga", "1", 0)]
+    [InlineData("1.0-final", "1", 0)]
+    [InlineData("1.0-alpha", "1-alpha", 0)]
+    [InlineData("1.0-SNAPSHOT", "1.0", -1)]
+    [InlineData("1.0-rc1", "1.0-cr1", 0)]
+    [InlineData("1.0-rc1", "1.0-SNAPSHOT", -1)]
+    [InlineData("1.0-a1", "1.0-alpha1", 0)]
+    [InlineData("1.0-sp1", "1.0", 1)]
+    [InlineData("1-1", "1.1", -1)]
+    [InlineData("1.0.1", "1.0-sp", 1)]
+    [InlineData("2.0.a", "2.0.0.a", -1)]
+    public void Details(string a, string b, int expected) => Assert.Null(VersionVectors.CheckPair(Maven, a, b, expected));
+
+    [Fact]
+    public void OrderLawsHoldOnHostileInput() =>
+        SchemeProperties.Check(Maven, SchemeProperties.Structured(
+            ["", ""],
+            ["0", "1", "2", "10", "00", "99999999999999999999"],
+            ["-", ".", ""],
+            ["alpha", "a1", "beta", "m", "rc", "cr", "SNAPSHOT", "ga", "final", "sp", "foo", "1", "0"],
+            ["1", "0", ".", "-", "a", "sp", "snapshot", "rc", "x", "é", "_"]));
+}
