@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using Patchpeil.Core.Versions;
@@ -34,6 +35,8 @@ public unsafe class VersionComparisonBenchmarks
             // Short enough for a shared 2-core machine (well under 5 minutes for everything), long enough for
             // stable means: each measured iteration runs the 10,000 pairs many times.
             AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1).WithId("Short10"));
+            // Comparisons per second on one core (the benchmarks are single-threaded).
+            AddColumn(StatisticColumn.OperationsPerSecond);
         }
     }
 
