@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Patchpeil.Core.Versions;
@@ -34,6 +35,7 @@ public sealed class DebScheme : VersionScheme
     private const byte EmptyPart = 2;    // an empty epoch/upstream/revision: above '~…', below everything else
     private const byte RunEnd = 3;       // end of a non-digit run and end of a part (apt's weight 0)
     private const int StackLimit = 256;
+    private const int NonAscii = int.MinValue; // "redo in UTF-8"; apt's results stay within ±512
 
     private static readonly byte[] Rank = BuildRanks();
 
@@ -47,9 +49,17 @@ public sealed class DebScheme : VersionScheme
 
     public override int Compare(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        if (Ascii.IsValid(a) && Ascii.IsValid(b))
+        if (a.SequenceEqual(b))
         {
-            return Math.Sign(CmpVersion(a, b));
+            return 0; // common in real data and a vectorised check
+        }
+
+        // Compare as chars; only when a non-ASCII character is actually reached does the UTF-8 form decide (apt sees
+        // bytes). Everything before that point is ASCII and sits at the same place in both forms.
+        var result = CmpVersion(a, b);
+        if (result != NonAscii)
+        {
+            return Math.Sign(result);
         }
 
         return CompareUtf8(a, b);
@@ -195,8 +205,8 @@ public sealed class DebScheme : VersionScheme
         {
             var lenA = Encoding.UTF8.GetMaxByteCount(a.Length);
             var lenB = Encoding.UTF8.GetMaxByteCount(b.Length);
-            Span<byte> bufA = lenA <= StackLimit ? stackalloc byte[StackLimit] : (rentedA = ArrayPool<byte>.Shared.Rent(lenA));
-            Span<byte> bufB = lenB <= StackLimit ? stackalloc byte[StackLimit] : (rentedB = ArrayPool<byte>.Shared.Rent(lenB));
+            Span<byte> bufA = lenA <= StackLimit ? stackalloc byte[lenA] : (rentedA = ArrayPool<byte>.Shared.Rent(lenA));
+            Span<byte> bufB = lenB <= StackLimit ? stackalloc byte[lenB] : (rentedB = ArrayPool<byte>.Shared.Rent(lenB));
             var na = Encoding.UTF8.GetBytes(a, bufA);
             var nb = Encoding.UTF8.GetBytes(b, bufB);
             return Math.Sign(CmpVersion<byte>(bufA[..na], bufB[..nb]));
@@ -218,9 +228,18 @@ public sealed class DebScheme : VersionScheme
     // ---- apt's algorithm, transcribed index-for-pointer. At() returns 0 outside the text, like reading
     // ---- a terminating NUL (apt reads one character past a part's end, and before the start for "").
 
+    // T is char or byte; the typeof tests fold away per instantiation (int.CreateTruncating did not inline).
     private static int At<T>(ReadOnlySpan<T> s, int i)
-        where T : unmanaged, IBinaryInteger<T> =>
-        (uint)i < (uint)s.Length ? int.CreateTruncating(s[i]) : 0;
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if ((uint)i >= (uint)s.Length)
+        {
+            return 0;
+        }
+
+        var value = s[i];
+        return typeof(T) == typeof(char) ? Unsafe.As<T, char>(ref value) : Unsafe.As<T, byte>(ref value);
+    }
 
     private static bool IsDigit(int c) => (uint)(c - '0') <= 9;
 
@@ -251,51 +270,59 @@ public sealed class DebScheme : VersionScheme
             return At(sa, a) == '~' ? -1 : 1;
         }
 
+        // Same steps as apt's loop; the current characters are kept in ca/cb instead of re-read.
         var lhs = a;
         var rhs = b;
+        var ca = At(sa, lhs);
+        var cb = At(sb, rhs);
         while (lhs != aEnd && rhs != bEnd)
         {
             var firstDiff = 0;
-            while (lhs != aEnd && rhs != bEnd && (!IsDigit(At(sa, lhs)) || !IsDigit(At(sb, rhs))))
+            while (lhs != aEnd && rhs != bEnd && (!IsDigit(ca) || !IsDigit(cb)))
             {
-                var vc = Order(At(sa, lhs));
-                var rc = Order(At(sb, rhs));
+                if (typeof(T) == typeof(char) && (uint)(ca | cb) >= 0x80)
+                {
+                    return NonAscii;
+                }
+
+                var vc = OrderTable[ca];
+                var rc = OrderTable[cb];
                 if (vc != rc)
                 {
                     return vc - rc;
                 }
 
-                lhs++;
-                rhs++;
+                ca = At(sa, ++lhs);
+                cb = At(sb, ++rhs);
             }
 
-            while (At(sa, lhs) == '0')
+            while (ca == '0')
             {
-                lhs++;
+                ca = At(sa, ++lhs);
             }
 
-            while (At(sb, rhs) == '0')
+            while (cb == '0')
             {
-                rhs++;
+                cb = At(sb, ++rhs);
             }
 
-            while (IsDigit(At(sa, lhs)) && IsDigit(At(sb, rhs)))
+            while (IsDigit(ca) && IsDigit(cb))
             {
                 if (firstDiff == 0)
                 {
-                    firstDiff = At(sa, lhs) - At(sb, rhs);
+                    firstDiff = ca - cb;
                 }
 
-                lhs++;
-                rhs++;
+                ca = At(sa, ++lhs);
+                cb = At(sb, ++rhs);
             }
 
-            if (IsDigit(At(sa, lhs)))
+            if (IsDigit(ca))
             {
                 return 1;
             }
 
-            if (IsDigit(At(sb, rhs)))
+            if (IsDigit(cb))
             {
                 return -1;
             }
@@ -313,22 +340,36 @@ public sealed class DebScheme : VersionScheme
 
         if (lhs == aEnd)
         {
-            return At(sb, rhs) == '~' ? 1 : -1;
+            return cb == '~' ? 1 : -1;
         }
 
         if (rhs == bEnd)
         {
-            return At(sa, lhs) == '~' ? -1 : 1;
+            return ca == '~' ? -1 : 1;
         }
 
         return 1;
     }
+
+    // apt's order() for every value a character can have here (ASCII chars, or UTF-8 bytes).
+    private static readonly int[] OrderTable = [.. Enumerable.Range(0, 256).Select(Order)];
 
     private static int CmpVersion<T>(ReadOnlySpan<T> sa, ReadOnlySpan<T> sb)
         where T : unmanaged, IBinaryInteger<T>
     {
         Split(sa, out var ea, out var eaEnd, out var ua, out var uaEnd, out var ra, out var hasRevA);
         Split(sb, out var eb, out var ebEnd, out var ub, out var ubEnd, out var rb, out var hasRevB);
+        return CmpParts(sa, sb, new Parts(ea, eaEnd, ua, uaEnd, ra, hasRevA), new Parts(eb, ebEnd, ub, ubEnd, rb, hasRevB));
+    }
+
+
+    private readonly record struct Parts(int E, int EEnd, int U, int UEnd, int R, bool HasRevision);
+
+    private static int CmpParts<T>(ReadOnlySpan<T> sa, ReadOnlySpan<T> sb, in Parts pa, in Parts pb)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var (ea, eaEnd, ua, uaEnd, ra, hasRevA) = pa;
+        var (eb, ebEnd, ub, ubEnd, rb, hasRevB) = pb;
 
         var res = CmpFragment(sa, ea, eaEnd, sb, eb, ebEnd);
         if (res != 0)

@@ -77,7 +77,7 @@ public sealed class GenericScheme : VersionScheme
             return false;
         }
 
-        if (text.AsSpan().IndexOfAnyInRange('0', '9') < 0)
+        if (!VersionText.HasDigit(text))
         {
             problem = "no digit in version";
             return false;

@@ -94,7 +94,7 @@ public abstract class DottedNumericScheme : VersionScheme
                 return "empty numeric part";
             }
 
-            if (part.IndexOfAnyExceptInRange('0', '9') >= 0)
+            if (!VersionText.AllDigits(part))
             {
                 return "non-digit in numeric part";
             }
@@ -229,7 +229,7 @@ public sealed class ChromeOsScheme : DottedNumericScheme
         if (text.Length > 0 && (text[0] == 'R' || text[0] == 'r'))
         {
             var dash = text.IndexOf('-');
-            if (dash < 2 || text[1..dash].IndexOfAnyExceptInRange('0', '9') >= 0)
+            if (dash < 2 || !VersionText.AllDigits(text[1..dash]))
             {
                 return "invalid milestone prefix";
             }

@@ -20,8 +20,124 @@ public sealed class PypiScheme : KeyedScheme
 
     public override string Name => "pypi";
 
+    /// <summary>
+    /// The PEP 440 normal form (<c>V1.0-ALPHA_1</c> → <c>1.0a1</c>, <c>1.0-1</c> → <c>1.0.post1</c>,
+    /// <c>0!1.0.DEV</c> → <c>1.0.dev0</c>, <c>1.0+ABC-1</c> → <c>1.0+abc.1</c>); false with the problem otherwise.
+    /// </summary>
+    public static bool TryNormalize(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? normalized, out string? problem)
+    {
+        normalized = null;
+        problem = VersionText.Check(text);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        problem = Parse(text, out var v);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        var epoch = v.Epoch.TrimStart('0');
+        if (!epoch.IsEmpty)
+        {
+            sb.Append(epoch).Append('!');
+        }
+
+        var first = true;
+        foreach (var range in v.Release.Split('.'))
+        {
+            var part = v.Release[range].TrimStart('0');
+            sb.Append(first ? string.Empty : ".").Append(part.IsEmpty ? "0" : part);
+            first = false;
+        }
+
+        if (v.PreKind > 0)
+        {
+            sb.Append(v.PreKind switch { 1 => "a", 2 => "b", _ => "rc" }).Append(Number(v.PreNumber));
+        }
+
+        if (v.HasPost)
+        {
+            sb.Append(".post").Append(Number(v.PostNumber));
+        }
+
+        if (v.HasDev)
+        {
+            sb.Append(".dev").Append(Number(v.DevNumber));
+        }
+
+        if (!v.Local.IsEmpty)
+        {
+            sb.Append('+');
+            first = true;
+            foreach (var range in v.Local.SplitAny("-_."))
+            {
+                var segment = v.Local[range];
+                sb.Append(first ? string.Empty : ".");
+                if (VersionText.AllDigits(segment))
+                {
+                    sb.Append(Number(segment));
+                }
+                else
+                {
+                    foreach (var c in segment)
+                    {
+                        sb.Append(char.ToLowerInvariant(c));
+                    }
+                }
+
+                first = false;
+            }
+        }
+
+        normalized = sb.ToString();
+        return true;
+
+        static ReadOnlySpan<char> Number(ReadOnlySpan<char> digits)
+        {
+            var trimmed = digits.TrimStart('0');
+            return trimmed.IsEmpty ? "0" : trimmed;
+        }
+    }
+
+    private readonly ref struct Pep440
+    {
+        public ReadOnlySpan<char> Epoch { get; init; }
+
+        public ReadOnlySpan<char> Release { get; init; }
+
+        public int PreKind { get; init; }
+
+        public ReadOnlySpan<char> PreNumber { get; init; }
+
+        public bool HasPost { get; init; }
+
+        public ReadOnlySpan<char> PostNumber { get; init; }
+
+        public bool HasDev { get; init; }
+
+        public ReadOnlySpan<char> DevNumber { get; init; }
+
+        public ReadOnlySpan<char> Local { get; init; }
+    }
+
     private protected override string? BuildKey(ReadOnlySpan<char> s, ArrayBufferWriter<byte> w)
     {
+        var problem = Parse(s, out var v);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return WriteKey(w, v.Epoch, v.Release, v.PreKind, v.PreNumber, v.HasPost, v.PostNumber, v.HasDev, v.DevNumber, v.Local);
+    }
+
+    private static string? Parse(ReadOnlySpan<char> s, out Pep440 parsed)
+    {
+        parsed = default;
         s = s.Trim();
         var i = 0;
         if (i < s.Length && (s[i] | 0x20) == 'v')
@@ -138,7 +254,34 @@ public sealed class PypiScheme : KeyedScheme
             return "invalid character";
         }
 
-        // Key: epoch, release without trailing zeros, pre, post, dev, local (see the order in the summary).
+        parsed = new Pep440
+        {
+            Epoch = epoch,
+            Release = release,
+            PreKind = preKind,
+            PreNumber = preNumber,
+            HasPost = hasPost,
+            PostNumber = postNumber,
+            HasDev = hasDev,
+            DevNumber = devNumber,
+            Local = local,
+        };
+        return null;
+    }
+
+    // Key: epoch, release without trailing zeros, pre, post, dev, local (see the order in the summary).
+    private static string? WriteKey(
+        ArrayBufferWriter<byte> w,
+        ReadOnlySpan<char> epoch,
+        ReadOnlySpan<char> release,
+        int preKind,
+        ReadOnlySpan<char> preNumber,
+        bool hasPost,
+        ReadOnlySpan<char> postNumber,
+        bool hasDev,
+        ReadOnlySpan<char> devNumber,
+        ReadOnlySpan<char> local)
+    {
         w.PutNumber(epoch);
         var significant = 0; // parts up to the last non-zero one; trailing zeros do not count (1.0 == 1)
         var index = 0;
@@ -205,7 +348,7 @@ public sealed class PypiScheme : KeyedScheme
             foreach (var range in local.SplitAny("-_."))
             {
                 var segment = local[range];
-                if (segment.IndexOfAnyExceptInRange('0', '9') < 0)
+                if (VersionText.AllDigits(segment))
                 {
                     w.Put(2);
                     w.PutNumber(segment);

@@ -216,7 +216,7 @@ public class SemVerFamilyScheme : VersionScheme
                 return default;
             }
 
-            if (part.IndexOfAnyExceptInRange('0', '9') >= 0)
+            if (!VersionText.AllDigits(part))
             {
                 problem = "non-digit in numeric part";
                 return default;
@@ -287,7 +287,7 @@ public class SemVerFamilyScheme : VersionScheme
     private static readonly SearchValues<char> IdentifierChars =
         SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
 
-    private static bool IsNumeric(ReadOnlySpan<char> id) => id.IndexOfAnyExceptInRange('0', '9') < 0;
+    private static bool IsNumeric(ReadOnlySpan<char> id) => VersionText.AllDigits(id);
 
     private static int CompareParts(Parts a, Parts b, SemVerRules rules)
     {
@@ -375,8 +375,53 @@ public sealed class NpmScheme() : SemVerFamilyScheme(VersionSchemeKind.Npm, "npm
 /// (<c>1.0</c> == <c>1.0.0.0</c>), leading zeros allowed, pre-release labels compared case-insensitively (numeric labels
 /// numerically), metadata ignored.
 /// </summary>
-public sealed class NuGetScheme() : SemVerFamilyScheme(VersionSchemeKind.NuGet, "nuget",
-    new SemVerRules(1, 4, VPrefixRequired: false, LoosePrefix: false, LeadingZeros: true, OptionalHyphen: false, IgnoreCase: true, Int32Parts: true, InvalidAllEqual: false));
+public sealed class NuGetScheme() : SemVerFamilyScheme(VersionSchemeKind.NuGet, "nuget", NuGetRules)
+{
+    private static readonly SemVerRules NuGetRules =
+        new(1, 4, VPrefixRequired: false, LoosePrefix: false, LeadingZeros: true, OptionalHyphen: false, IgnoreCase: true, Int32Parts: true, InvalidAllEqual: false);
+
+    /// <summary>
+    /// NuGet's normalized form (<c>ToNormalizedString</c>): three parts, a fourth only when non-zero, leading zeros
+    /// dropped, release labels as written, metadata left out (<c>1.0</c> → <c>1.0.0</c>, <c>01.02.0.0-Beta</c> →
+    /// <c>1.2.0-Beta</c>, <c>1.0.0.4+abc</c> → <c>1.0.0.4</c>).
+    /// </summary>
+    public static bool TryNormalize(string text, [NotNullWhen(true)] out string? normalized, out string? problem)
+    {
+        normalized = null;
+        problem = VersionText.Check(text);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        var parts = Parse(text, NuGetRules, out problem);
+        if (problem is not null)
+        {
+            return false;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length + 6);
+        sb.Append(Number(parts.P0)).Append('.').Append(Number(parts.P1)).Append('.').Append(Number(parts.P2));
+        if (!Number(parts.P3).SequenceEqual("0"))
+        {
+            sb.Append('.').Append(Number(parts.P3));
+        }
+
+        if (!parts.Prerelease.IsEmpty)
+        {
+            sb.Append('-').Append(parts.Prerelease);
+        }
+
+        normalized = sb.ToString();
+        return true;
+
+        static ReadOnlySpan<char> Number(ReadOnlySpan<char> digits)
+        {
+            var trimmed = digits.TrimStart('0');
+            return trimmed.IsEmpty ? "0" : trimmed;
+        }
+    }
+}
 
 /// <summary>
 /// Go modules (golang.org/x/mod/semver): <c>v</c> prefix required, <c>v1</c> and <c>v1.2</c> are shorthands for

@@ -10,11 +10,20 @@ public readonly struct VersionKey : IComparable<VersionKey>, IEquatable<VersionK
     private readonly byte[]? _key;
     private readonly string? _original;
 
+    // The first 8 key bytes, big-endian and zero-padded: most comparisons are decided here without touching the
+    // array. Unequal prefixes order like the keys (zero padding only ties a short key with a longer one, and then
+    // the full comparison decides).
+    private readonly ulong _prefix;
+
     internal VersionKey(VersionSchemeKind scheme, string original, byte[] key)
     {
         Scheme = scheme;
         _original = original;
         _key = key;
+        Span<byte> head = stackalloc byte[8];
+        head.Clear();
+        key.AsSpan(0, Math.Min(8, key.Length)).CopyTo(head);
+        _prefix = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head);
     }
 
     public VersionSchemeKind Scheme { get; }
@@ -38,10 +47,15 @@ public readonly struct VersionKey : IComparable<VersionKey>, IEquatable<VersionK
             return Scheme < other.Scheme ? -1 : 1;
         }
 
+        if (_prefix != other._prefix)
+        {
+            return _prefix < other._prefix ? -1 : 1;
+        }
+
         return Math.Sign(SortKey.SequenceCompareTo(other.SortKey));
     }
 
-    public bool Equals(VersionKey other) => Scheme == other.Scheme && SortKey.SequenceEqual(other.SortKey);
+    public bool Equals(VersionKey other) => Scheme == other.Scheme && _prefix == other._prefix && SortKey.SequenceEqual(other.SortKey);
 
     public override bool Equals(object? obj) => obj is VersionKey other && Equals(other);
 

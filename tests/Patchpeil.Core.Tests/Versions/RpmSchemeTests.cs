@@ -57,3 +57,15 @@ public class RpmSchemeTests
     public void OrderLawsHoldOnHostileInput() =>
         SchemeProperties.Check(Rpm, SchemeProperties.FromFragments("0", "1", "01", "10", "~", "^", ":", "-", ".", "_", "a", "Z", "el8", "rc", "\u03b1", "\u0000", " ", "\uDC00"));
 }
+
+public class RpmEvrDifferentialTests
+{
+    [Fact]
+    public void MatchesLibrpmEvrComparisonWhenBothHaveReleases()
+    {
+        var rows = File.ReadAllLines(VersionVectors.FixturePath("peers", "rpm-evr-differential.tsv")).Skip(1).Select(l => l.Split('\t')).ToList();
+        var rpm = VersionSchemes.Get(VersionSchemeKind.Rpm);
+        VersionVectors.Run("rpm/librpm-4.18-rpmverCmp-differential", rows, 10000, r =>
+            VersionVectors.CheckPair(rpm, r[0], r[1], int.Parse(r[2], CultureInfo.InvariantCulture)));
+    }
+}

@@ -112,3 +112,15 @@ public class SemVerSchemeTests
             ["v", "0", "1", "01", "9", "10", ".", ".", "-", "+", "alpha", "Beta", "rc", "x-y", "é", " ", "="]));
     }
 }
+
+public class NpmContainmentTests
+{
+    [Theory]
+    [InlineData("vers-spec", "npm_range_containment_test.json")]
+    [InlineData("univers", "npm_range_containment.json")]
+    public void RangeContainment(string folder, string file)
+    {
+        var tests = VersContainment.Load(VersionVectors.FixturePath(folder, file));
+        VersionVectors.Run($"npm/{folder}/{file}", tests, 1, t => t.Check(VersionSchemes.Get(VersionSchemeKind.Npm)));
+    }
+}
