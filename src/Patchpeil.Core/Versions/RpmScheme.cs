@@ -14,10 +14,10 @@ namespace Patchpeil.Core.Versions;
 /// (after the last <c>-</c>), each with rpmvercmp.
 /// </para>
 /// <para>
-/// Deviation for a total order: rpm skips the release comparison when either side has none (so <c>1.0</c> matches
-/// <c>1.0-5</c> in dependency checks). That rule is not transitive and cannot be a sort key, so here a missing release
-/// compares as an empty one (older than any release). Range evaluation that wants rpm's dependency rule must compare
-/// only epoch and version when the bound has no release.
+/// A missing release sorts before every release, <c>1.0 &lt; 1.0-~rc1</c>, as <c>rpmverCmp</c> orders packages; an
+/// empty release (<c>1.0-</c>) is present and compared. rpm's dependency checks instead skip the release when a
+/// bound has none (<c>1.0</c> satisfies <c>= 1.0-5</c>); that rule is not transitive, so range evaluation that wants
+/// it must compare only epoch and version when the bound has no release.
 /// </para>
 /// </summary>
 public sealed class RpmScheme : VersionScheme
@@ -29,6 +29,10 @@ public sealed class RpmScheme : VersionScheme
     private const byte Alpha = 4;
     private const byte Number = 5;
 
+    // Compared at the same position only with each other, right after the version's End.
+    private const byte ReleaseMissing = 0;
+    private const byte ReleasePresent = 1;
+
     internal RpmScheme()
     {
     }
@@ -39,8 +43,8 @@ public sealed class RpmScheme : VersionScheme
 
     public override int Compare(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        SplitEvr(a, out var ea, out var va, out var ra);
-        SplitEvr(b, out var eb, out var vb, out var rb);
+        SplitEvr(a, out var ea, out var va, out var ra, out var hasA);
+        SplitEvr(b, out var eb, out var vb, out var rb, out var hasB);
         var rc = VerCmp(ea, eb);
         if (rc == 0)
         {
@@ -49,7 +53,8 @@ public sealed class RpmScheme : VersionScheme
 
         if (rc == 0)
         {
-            rc = VerCmp(ra, rb);
+            // rpmverCmp: "always sort the package w/o release before the same with".
+            rc = hasA && hasB ? VerCmp(ra, rb) : hasA.CompareTo(hasB);
         }
 
         return rc;
@@ -64,7 +69,7 @@ public sealed class RpmScheme : VersionScheme
             return false;
         }
 
-        SplitEvr(text, out var epoch, out var version, out var release);
+        SplitEvr(text, out var epoch, out var version, out var release, out var hasRelease);
         if (version.IsEmpty)
         {
             problem = "empty version";
@@ -74,13 +79,23 @@ public sealed class RpmScheme : VersionScheme
         var w = new ArrayBufferWriter<byte>(text.Length + 16);
         AppendTokens(epoch, w);
         AppendTokens(version, w);
-        AppendTokens(release, w);
+
+        // A missing release sorts before every release, "~" included: its marker is below the present one's.
+        w.Put(hasRelease ? ReleasePresent : ReleaseMissing);
+        if (hasRelease)
+        {
+            AppendTokens(release, w);
+        }
         key = MakeKey(text, w.WrittenSpan.ToArray());
         return true;
     }
 
     /// <summary>Splits like rpm's parseEVR; a missing epoch is "0", a missing release is empty.</summary>
-    public static void SplitEvr(ReadOnlySpan<char> evr, out ReadOnlySpan<char> epoch, out ReadOnlySpan<char> version, out ReadOnlySpan<char> release)
+    public static void SplitEvr(ReadOnlySpan<char> evr, out ReadOnlySpan<char> epoch, out ReadOnlySpan<char> version, out ReadOnlySpan<char> release) =>
+        SplitEvr(evr, out epoch, out version, out release, out _);
+
+    /// <summary>As above; <paramref name="hasRelease"/> tells a missing release ("1.0") from an empty one ("1.0-").</summary>
+    public static void SplitEvr(ReadOnlySpan<char> evr, out ReadOnlySpan<char> epoch, out ReadOnlySpan<char> version, out ReadOnlySpan<char> release, out bool hasRelease)
     {
         evr = UntilNul(evr);
         var digits = 0;
@@ -92,6 +107,7 @@ public sealed class RpmScheme : VersionScheme
         var dash = evr[digits..].LastIndexOf('-');
         var versionEnd = dash >= 0 ? digits + dash : evr.Length;
         release = dash >= 0 ? evr[(versionEnd + 1)..] : [];
+        hasRelease = dash >= 0;
         if (digits < evr.Length && evr[digits] == ':')
         {
             epoch = digits == 0 ? "0" : evr[..digits];

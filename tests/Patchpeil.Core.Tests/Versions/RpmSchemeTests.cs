@@ -28,7 +28,7 @@ public class RpmSchemeTests
     [InlineData(":1.0-1", "1.0-1", 0)]               // empty epoch is epoch 0, as in rpm's parseEVR
     [InlineData("1.0-1.el8", "1.0-1.el8_10.1", -1)]
     [InlineData("1.0-2", "1.0.1-1", -1)]             // the release is split off, unlike a plain rpmvercmp
-    [InlineData("1.0", "1.0-1", -1)]                 // missing release sorts before any release (documented deviation)
+    [InlineData("1.0", "1.0-1", -1)]                 // missing release sorts before any release, as rpmverCmp does
     [InlineData("9.0.87-1.el8_10.1", "9.0.87-1.el8_10", 1)]
     [InlineData("1.0~rc1-1", "1.0-1", -1)]
     [InlineData("1.0^git1-1", "1.0-1", 1)]
