@@ -42,6 +42,7 @@ public static class PatchpeilApp
         app.MapHealth();
         app.MapOrganisationsApi();
         app.MapInventoryApi();
+        app.MapAdvisoriesApi();
         app.MapAuditApi();
         app.MapWebUi();
         return app;

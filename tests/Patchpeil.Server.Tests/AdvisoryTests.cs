@@ -1,8 +1,12 @@
 using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Patchpeil.Contracts;
 using Patchpeil.Core.Feeds;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Tests.Infrastructure;
@@ -148,6 +152,89 @@ public abstract class AdvisoryTests(PostgresServer postgres, Provider provider) 
 
         var usage = await CliRunner.RunAsync(app.ConnectionString, null, "feeds", "import", Fixture("kev"), "--source", "nonsense");
         Assert.Equal(2, usage.ExitCode);
+    }
+
+    [Fact]
+    public async Task TheListFiltersInTheUrlAndTheDetailShowsScoresKevAndProductsInDutchAndEnglish()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Bestuur Adviezen");
+        var dutch = await organisation.SignedInClientAsync();
+        Assert.Contains("Nog geen adviezen", await dutch.GetStringAsync("/advisories"), StringComparison.Ordinal);
+
+        await ImportAsync(Fixture("kev", "known_exploited_vulnerabilities.json"));
+        await ImportAsync(Fixture("epss"));
+        await ImportAsync(Fixture("csaf", "redhat-siemens"));
+        await ImportAsync(Fixture("cve5", "CVE-2023-44487.json"));
+
+        var all = await dutch.GetStringAsync("/advisories");
+        Assert.Contains("RHSA-2024:3351", all, StringComparison.Ordinal);
+        Assert.Contains("Adviezen", all, StringComparison.Ordinal);
+        var kevOnly = await dutch.GetStringAsync("/advisories?q=cve-2023-44487&kev=true&source=Cve5");
+        Assert.Contains("1 adviezen", kevOnly, StringComparison.Ordinal);
+        Assert.Contains("kev=true", kevOnly, StringComparison.Ordinal);
+        Assert.Contains("0 adviezen", await dutch.GetStringAsync("/advisories?source=Osv"), StringComparison.Ordinal);
+
+        var id = await QueryAsync(db => db.Set<Advisory>().Where(a => a.DocumentId == "CVE-2023-44487").Select(a => a.Id).SingleAsync());
+        var detail = await dutch.GetStringAsync($"/advisories/{id}");
+        Assert.Contains("Actief misbruikt (KEV)", detail, StringComparison.Ordinal);
+        Assert.Contains("CVSS:3.1/", detail, StringComparison.Ordinal);
+        Assert.Contains("Versiegeschiedenis", detail, StringComparison.Ordinal);
+        var english = await organisation.SignedInClientAsync();
+        await english.PostFormAsync("/advisories", "/account/language", [new("culture", "en-GB"), new("returnUrl", "/advisories")]);
+        Assert.Contains("Known exploited (KEV)", await english.GetStringAsync($"/advisories/{id}"), StringComparison.Ordinal);
+
+        var rhsa = await QueryAsync(db => db.Set<Advisory>().Where(a => a.DocumentId == "RHSA-2024:3351").Select(a => a.Id).SingleAsync());
+        var rhsaPage = await dutch.GetStringAsync($"/advisories/{rhsa}");
+        Assert.Contains("<td>fixed</td>", rhsaPage, StringComparison.Ordinal);
+        Assert.Contains("vendor_fix: ", rhsaPage, StringComparison.Ordinal);
+        Assert.Contains("CVE-2024-28180", rhsaPage, StringComparison.Ordinal);
+        var download = await dutch.GetAsync($"/advisories/{rhsa}?handler=download");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(await File.ReadAllBytesAsync(Fixture("csaf", "redhat-siemens", "rhsa-2024_3351.json")), await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task TheUploadPageIsForItStaffOnlyAndRunsTheImporter()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Bestuur Upload");
+        foreach (var role in new[] { Role.Management, Role.Auditor })
+        {
+            var client = await organisation.SignedInClientAsync(await organisation.AddMemberAsync(role));
+            var response = await client.GetAsync("/advisories/import");
+            Assert.True(response.StatusCode is HttpStatusCode.Forbidden || response.Headers.Location?.ToString().Contains("/account/denied", StringComparison.Ordinal) == true, role.ToString());
+        }
+
+        var staff = await organisation.SignedInClientAsync(await organisation.AddMemberAsync(Role.ITStaff));
+        var token = await staff.AntiforgeryTokenAsync("/advisories/import");
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(token), "__RequestVerificationToken");
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(Fixture("kev", "known_exploited_vulnerabilities.csv")));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "known_exploited_vulnerabilities.csv");
+        var posted = await staff.PostAsync("/advisories/import", form);
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Contains("1 bestanden: 1404 toegevoegd", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1404, await QueryAsync(db => db.Set<KevEntry>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task TheApiListsAndShowsAdvisories()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Bestuur API-adviezen");
+        await ImportAsync(Fixture("osv", "ubuntu"));
+        var client = await organisation.ApiClientAsync(Role.Auditor);
+        var list = JsonDocument.Parse(await client.GetStringAsync("/api/v1/advisories?q=usn-6859&source=Osv")).RootElement;
+        Assert.Equal(1, list.GetProperty("total").GetInt32());
+        var item = list.GetProperty("items")[0];
+        Assert.Equal("USN-6859-1", item.GetProperty("documentId").GetString());
+        var detail = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/advisories/{item.GetProperty("id").GetGuid()}")).RootElement;
+        Assert.NotEqual(0, detail.GetProperty("products").GetArrayLength());
+        Assert.Equal(1, detail.GetProperty("revisions").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/advisories/{Guid.NewGuid()}")).StatusCode);
+        Assert.Contains("/api/v1/advisories", await client.GetStringAsync("/openapi/v1.json"), StringComparison.Ordinal);
     }
 }
 
