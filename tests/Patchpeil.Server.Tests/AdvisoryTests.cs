@@ -217,6 +217,20 @@ public abstract class AdvisoryTests(PostgresServer postgres, Provider provider) 
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Contains("1 bestanden: 1404 toegevoegd", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1404, await QueryAsync(db => db.Set<KevEntry>().CountAsync()));
+
+        // Larger than the global 4 MB request limit: this page has its own (50 MB).
+        var rows = new StringBuilder("#model_version:v2025.03.14,score_date:2025-06-01T00:00:00Z\ncve,epss,percentile\n");
+        for (var i = 0; rows.Length < 5 * 1024 * 1024; i++)
+        {
+            rows.Append("CVE-2024-").Append(i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)).Append(",0.00100,0.20000\n");
+        }
+
+        using var big = new MultipartFormDataContent();
+        big.Add(new StringContent(await staff.AntiforgeryTokenAsync("/advisories/import")), "__RequestVerificationToken");
+        big.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(rows.ToString())), "file", "epss.csv");
+        var bigPosted = await staff.PostAsync("/advisories/import", big);
+        Assert.Equal(HttpStatusCode.OK, bigPosted.StatusCode);
+        Assert.Contains("[Epss]: added ", await bigPosted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

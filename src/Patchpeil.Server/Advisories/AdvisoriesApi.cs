@@ -59,8 +59,8 @@ public static class AdvisoriesApi
         }
 
         var ids = a.Vulnerabilities.Select(v => v.VulnerabilityId).ToList();
-        var kev = (await db.Set<KevEntry>().AsNoTracking().Where(k => ids.Contains(k.CveId)).Select(k => k.CveId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var epss = await db.Set<EpssScore>().AsNoTracking().Where(e => ids.Contains(e.CveId)).ToDictionaryAsync(e => e.CveId, e => e.Score, StringComparer.Ordinal, ct);
+        var kev = (await db.Set<KevEntry>().AsNoTracking().Where(k => EF.Parameter(ids).Contains(k.CveId)).Select(k => k.CveId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var epss = await db.Set<EpssScore>().AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.CveId)).ToDictionaryAsync(e => e.CveId, e => e.Score, StringComparer.Ordinal, ct);
         var revisions = await db.Set<AdvisoryRevision>().AsNoTracking().Where(r => r.AdvisoryId == id)
             .OrderByDescending(r => r.FetchedUtc).ThenByDescending(r => r.ModifiedUtc)
             .Select(r => new AdvisoryRevisionDto(r.Revision, r.ModifiedUtc, r.FetchedUtc, r.ContentSha256)).ToListAsync(ct);

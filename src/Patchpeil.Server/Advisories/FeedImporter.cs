@@ -187,7 +187,7 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         name.Length > 0
         && !name.StartsWith('/') && !name.StartsWith('\\')
         && !Path.IsPathRooted(name)
-        && !name.Contains(':', StringComparison.Ordinal)
+        && !(name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':')
         && !name.Split('/', '\\').Any(part => part is ".." or ".");
 
     private static async Task<(byte[]? Bytes, string? Refusal)> ReadLimitedAsync(Stream stream, long limit, CancellationToken cancellationToken)
@@ -372,9 +372,9 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
     {
         int added = 0, changed = 0, unchanged = 0;
         var ids = candidates.Select(c => c.Advisory.DocumentId).Distinct(StringComparer.Ordinal).ToList();
-        var existing = await db.Set<Advisory>().Where(a => a.Source == source && ids.Contains(a.DocumentId)).ToDictionaryAsync(a => a.DocumentId, StringComparer.Ordinal, cancellationToken);
+        var existing = await db.Set<Advisory>().Where(a => a.Source == source && EF.Parameter(ids).Contains(a.DocumentId)).ToDictionaryAsync(a => a.DocumentId, StringComparer.Ordinal, cancellationToken);
         var existingIds = existing.Values.Select(a => a.Id).ToList();
-        var hashes = (await db.Set<AdvisoryRevision>().Where(r => existingIds.Contains(r.AdvisoryId)).Select(r => new { r.AdvisoryId, r.ContentSha256 }).ToListAsync(cancellationToken))
+        var hashes = (await db.Set<AdvisoryRevision>().Where(r => EF.Parameter(existingIds).Contains(r.AdvisoryId)).Select(r => new { r.AdvisoryId, r.ContentSha256 }).ToListAsync(cancellationToken))
             .Select(r => (r.AdvisoryId, r.ContentSha256)).ToHashSet();
 
         foreach (var candidate in candidates)
@@ -808,8 +808,9 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             };
         }
 
+        // One collection parameter (json_each / array), not one SQL variable per key: an EPSS file has 300,000 CVEs.
         var keys = incoming.Keys.ToList();
-        var existing = await db.Set<KevEntry>().AsNoTracking().Where(k => keys.Contains(k.CveId)).ToDictionaryAsync(k => k.CveId, StringComparer.Ordinal, cancellationToken);
+        var existing = await db.Set<KevEntry>().AsNoTracking().Where(k => EF.Parameter(keys).Contains(k.CveId)).ToDictionaryAsync(k => k.CveId, StringComparer.Ordinal, cancellationToken);
         var changed = incoming.Values.Where(k => existing.TryGetValue(k.CveId, out var old) && !SameKev(old, k)).ToList();
         var added = incoming.Values.Where(k => !existing.ContainsKey(k.CveId)).ToList();
         return await ReplaceAsync(added, changed, incoming.Count, k => k.CveId, catalog.Entries.Quarantined, cancellationToken);
@@ -829,8 +830,9 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             incoming[s.CveId] = new EpssScore { CveId = Truncate(s.CveId, 30)!, Score = s.Epss, Percentile = s.Percentile, ScoreDateUtc = snapshot.ScoreDate?.UtcDateTime };
         }
 
+        // One collection parameter (json_each / array), not one SQL variable per key: an EPSS file has 300,000 CVEs.
         var keys = incoming.Keys.ToList();
-        var existing = await db.Set<EpssScore>().AsNoTracking().Where(e => keys.Contains(e.CveId)).ToDictionaryAsync(e => e.CveId, StringComparer.Ordinal, cancellationToken);
+        var existing = await db.Set<EpssScore>().AsNoTracking().Where(e => EF.Parameter(keys).Contains(e.CveId)).ToDictionaryAsync(e => e.CveId, StringComparer.Ordinal, cancellationToken);
         var changed = incoming.Values.Where(e => existing.TryGetValue(e.CveId, out var old)
             && (old.Score != e.Score || old.Percentile != e.Percentile || old.ScoreDateUtc != e.ScoreDateUtc)).ToList();
         var added = incoming.Values.Where(e => !existing.ContainsKey(e.CveId)).ToList();
@@ -844,7 +846,7 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         if (changed.Count > 0)
         {
             var changedKeys = changed.Select(key).ToList();
-            await db.Set<T>().Where(e => changedKeys.Contains(EF.Property<string>(e, "CveId"))).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<T>().Where(e => EF.Parameter(changedKeys).Contains(EF.Property<string>(e, "CveId"))).ExecuteDeleteAsync(cancellationToken);
         }
 
         db.Set<T>().AddRange(added);
