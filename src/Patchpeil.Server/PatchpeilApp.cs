@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Patchpeil.Server.Accounts;
+using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory;
@@ -28,6 +29,7 @@ public static class PatchpeilApp
         builder.Services.AddAuditLog();
         builder.Services.AddWebUi();
         builder.Services.AddPatchpeilApi();
+        builder.Services.AddAdvisories();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -40,6 +42,7 @@ public static class PatchpeilApp
         app.MapHealth();
         app.MapOrganisationsApi();
         app.MapInventoryApi();
+        app.MapAdvisoriesApi();
         app.MapAuditApi();
         app.MapWebUi();
         return app;

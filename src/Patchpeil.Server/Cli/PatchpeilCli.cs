@@ -1,10 +1,12 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Patchpeil.Contracts;
+using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Inventory;
 using Patchpeil.Core.Ranges;
 using Patchpeil.Core.Versions;
 using Patchpeil.Server.Accounts;
+using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Web;
@@ -14,7 +16,7 @@ namespace Patchpeil.Server.Cli;
 /// <summary>The `patchpeil` command line. Every command runs on the same services as the server.</summary>
 public static class PatchpeilCli
 {
-    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory"];
+    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory", "feeds"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -137,8 +139,54 @@ public static class PatchpeilCli
         var identify = new Command("identify", "Read lines 'name<TAB>version<TAB>publisher'; write the identity, version scheme and endoflife.date product and cycle, or 'unmapped'.");
         identify.SetAction(_ => InventoryCommands.Identify(SoftwareCatalog.Default, Console.In, Console.Out, Console.Error));
         root.Subcommands.Add(new Command("inventory", "See how Patchpeil reads installed software.") { identify });
+        root.Subcommands.Add(FeedsCommand());
 
         return root;
+    }
+
+    /// <summary>`feeds import`: offline import of feed files for air-gapped schools; exit 1 when anything was quarantined.</summary>
+    private static Command FeedsCommand()
+    {
+        var path = new Argument<string>("PATH") { Description = "A feed file, a folder (searched recursively) or a .zip." };
+        var source = new Option<string?>("--source") { Description = "Kind of every file: csaf, osv, nvd, cve5, kev or epss (default: detected per file)." };
+        var import = new Command("import", "Import advisories, KEV and EPSS from files, without internet.") { path, source };
+        import.SetAction((r, ct) =>
+        {
+            FeedSource? kind;
+            try
+            {
+                kind = FeedImporter.ParseSource(r.GetValue(source));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return Task.FromResult(2);
+            }
+
+            var target = r.GetValue(path)!;
+            if (!File.Exists(target) && !Directory.Exists(target))
+            {
+                Console.Error.WriteLine($"No such file or folder: {target}");
+                return Task.FromResult(2);
+            }
+
+            return WithServicesAsync(async sp =>
+            {
+                var summary = await sp.GetRequiredService<FeedImporter>().ImportPathAsync(target, kind, ct);
+                foreach (var file in summary.Files)
+                {
+                    Console.WriteLine(file.ToString());
+                    foreach (var reason in file.Quarantined)
+                    {
+                        Console.WriteLine($"  quarantined: {reason}");
+                    }
+                }
+
+                Console.WriteLine($"Total: {summary}");
+                return summary.Quarantined > 0 ? 1 : 0;
+            });
+        });
+        return new Command("feeds", "Advisory and vulnerability feeds.") { import };
     }
 
     /// <summary>`versions compare` and `versions in-range`: pure Core, no database, for people asking why something matched.</summary>

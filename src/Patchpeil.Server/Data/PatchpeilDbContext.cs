@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Audit;
 
 namespace Patchpeil.Server.Data;
@@ -122,6 +123,8 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
             b.Property(e => e.Hash).HasMaxLength(64);
             b.HasIndex(e => new { e.OrganisationId, e.TimestampUtc });
         });
+
+        builder.ConfigureAdvisories();
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

@@ -26,6 +26,7 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/Settings", Policies.Admin);
                 o.Conventions.AuthorizePage("/Settings/Audit", Policies.Audit);
                 o.Conventions.AuthorizePage("/Account/SignOut");
+                o.Conventions.AuthorizePage("/Advisories/Import", Policies.Write);
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
@@ -102,9 +103,16 @@ public static class WebSetup
     public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
 
     // Kestrel enforces the same limit on the wire (also for chunked bodies); this answers early and clearly, on any server.
+    /// <summary>Paths whose endpoint sets its own, larger request size limit.</summary>
+    private static readonly string[] OwnSizeLimitPaths = ["/advisories/import"];
+
     private static async Task RefuseOversizedBodies(HttpContext context, Func<Task> next)
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        // Endpoints with their own [RequestSizeLimit] (the feed upload) are checked by Kestrel against that limit.
+        // The error page re-runs the pipeline for the same request; answering 413 there would hide the real error.
+        var reExecutedForError = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
+        if (context.Request.ContentLength > MaxRequestBodyBytes && !reExecutedForError
+            && !OwnSizeLimitPaths.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
         {
             await Results.Problem($"The request body is larger than {MaxRequestBodyBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge)
                 .ExecuteAsync(context);

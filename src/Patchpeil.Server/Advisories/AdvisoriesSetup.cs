@@ -1,0 +1,7 @@
+namespace Patchpeil.Server.Advisories;
+
+public static class AdvisoriesSetup
+{
+    public static IServiceCollection AddAdvisories(this IServiceCollection services) =>
+        services.AddScoped<FeedImporter>();
+}

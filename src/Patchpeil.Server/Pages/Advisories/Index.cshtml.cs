@@ -1,0 +1,42 @@
+using System.Globalization;
+using Microsoft.Extensions.Localization;
+using Patchpeil.Contracts;
+using Patchpeil.Server.Advisories;
+using Patchpeil.Server.Data;
+using Patchpeil.Server.Web;
+
+namespace Patchpeil.Server.Pages.Advisories;
+
+public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
+{
+    public AdvisoryQuery Query { get; private set; } = new();
+
+    public PagedResult<Advisory> Result { get; private set; } = new([], 1, 25, 0);
+
+    public int PageCount => Math.Max(1, (Result.Total + Query.PageSize - 1) / Query.PageSize);
+
+    public bool HasFilters => Query.Q is not null || Query.Source is not null || Query.Urgent || Query.Kev || Query.From is not null;
+
+    public async Task OnGetAsync(string? q, AdvisorySource? source, bool urgent, bool kev, DateOnly? from, string? sort, bool desc = true, int page = 1, int pageSize = 25)
+    {
+        Query = new AdvisoryQuery(q, source, urgent, kev, from, sort, desc, page, pageSize).Normalised();
+        Result = await Query.ExecuteAsync(db, HttpContext.RequestAborted);
+    }
+
+    public string Link(string? sort = null, bool? desc = null, int? page = null, int? pageSize = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["q"] = Query.Q,
+            ["source"] = Query.Source?.ToString(),
+            ["urgent"] = Query.Urgent ? "true" : null,
+            ["kev"] = Query.Kev ? "true" : null,
+            ["from"] = Query.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["sort"] = sort ?? Query.Sort,
+            ["desc"] = (desc ?? Query.Descending) ? "true" : "false",
+            ["page"] = (page ?? Query.Page).ToString(CultureInfo.InvariantCulture),
+            ["pageSize"] = (pageSize ?? Query.PageSize).ToString(CultureInfo.InvariantCulture),
+        };
+        return "/advisories" + Microsoft.AspNetCore.Http.QueryString.Create(values.Where(v => !string.IsNullOrEmpty(v.Value)));
+    }
+}
