@@ -270,24 +270,9 @@ public sealed class DebScheme : VersionScheme
             return At(sa, a) == '~' ? -1 : 1;
         }
 
-        // Real versions differ late (2.36-9+deb12u4 / 2.36-9+deb12u7): skip the text both fragments share. Resuming
-        // at p is exactly apt's state there when the character before p is not a digit (apt is then inside its
-        // non-digit loop with firstDiff 0, both sides in step) and both sides still have text at p (apt's
-        // end-of-fragment rules depend on how the loop got there). Otherwise start at the beginning.
-        var same = sa[a..aEnd].CommonPrefixLength(sb[b..bEnd]);
-        while (same > 0 && IsDigit(At(sa, a + same - 1)))
-        {
-            same--;
-        }
-
-        if (a + same >= aEnd || b + same >= bEnd)
-        {
-            same = 0;
-        }
-
         // Same steps as apt's loop; the current characters are kept in ca/cb instead of re-read.
-        var lhs = a + same;
-        var rhs = b + same;
+        var lhs = a;
+        var rhs = b;
         var ca = At(sa, lhs);
         var cb = At(sb, rhs);
         while (lhs != aEnd && rhs != bEnd)
