@@ -26,7 +26,6 @@ public static class PatchpeilApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPatchpeilData();
         builder.Services.AddAccounts();
-        builder.Services.AddAuditLog();
         builder.Services.AddWebUi();
         builder.Services.AddPatchpeilApi();
         builder.Services.AddAdvisories();

@@ -61,8 +61,6 @@ public sealed record AuditEventDto(long Id, DateTime TimestampUtc, string Actor,
 
 public static class AuditSetup
 {
-    public static IServiceCollection AddAuditLog(this IServiceCollection services) => services;
-
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/audit").RequireAuthorization(Policies.Audit).WithTags("Audit");

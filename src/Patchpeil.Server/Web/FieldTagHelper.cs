@@ -49,8 +49,13 @@ public sealed class FieldTagHelper(IStringLocalizer<SharedResource> text) : TagH
         if (Type == "checkbox")
         {
             var isChecked = state?.AttemptedValue is { } attempted ? attempted.StartsWith("true", StringComparison.OrdinalIgnoreCase) : For.Model is true;
-            html.AppendHtml($"<input type=\"checkbox\" id=\"{id}\" name=\"{Enc(name)}\" value=\"true\"{(isChecked ? " checked" : "")}");
-            AppendHint(html, id, describedBy, after: true);
+            var hint = Hint is null ? "" : $" aria-describedby=\"{id}-hint\"";
+            html.AppendHtml($"<input type=\"checkbox\" id=\"{id}\" name=\"{Enc(name)}\" value=\"true\"{(isChecked ? " checked" : "")}{hint}>");
+            if (Hint is not null)
+            {
+                html.AppendHtml($"<p class=\"hint\" id=\"{id}-hint\">{Enc(Hint)}</p>");
+            }
+
             html.AppendHtml($"<label for=\"{id}\" class=\"checkbox-label\">{Enc(Label)}</label><input type=\"hidden\" name=\"{Enc(name)}\" value=\"false\"></div>");
             output.TagName = null;
             output.Content.SetHtmlContent(html);
@@ -97,20 +102,6 @@ public sealed class FieldTagHelper(IStringLocalizer<SharedResource> text) : TagH
         html.AppendHtml("</div>");
         output.TagName = null;
         output.Content.SetHtmlContent(html);
-    }
-
-    private void AppendHint(HtmlContentBuilder html, string id, List<string> describedBy, bool after)
-    {
-        if (Hint is not null && after)
-        {
-            describedBy.Add($"{id}-hint");
-            html.AppendHtml($" aria-describedby=\"{id}-hint\">");
-            html.AppendHtml($"<p class=\"hint\" id=\"{id}-hint\">{Enc(Hint)}</p>");
-        }
-        else
-        {
-            html.AppendHtml(">");
-        }
     }
 
     private static string Format(object? model) => model switch
