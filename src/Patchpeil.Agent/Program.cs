@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Patchpeil.Agent;
-using Patchpeil.Contracts;
 
 // The Patchpeil agent collects inventory; it never installs or changes anything on the device.
 // This build collects on Linux, Windows and macOS (or from recorded Windows/macOS output) and writes the report to a
@@ -30,7 +29,7 @@ foreach (var problem in collected.Problems)
 }
 
 var report = collected.Report;
-var json = JsonSerializer.Serialize(report, new JsonSerializerOptions(PatchpeilClient.JsonOptions) { WriteIndented = true });
+var json = JsonSerializer.Serialize(report, AgentJson.Default.AgentReport);
 if (output is null)
 {
     Console.Out.WriteLine(json);

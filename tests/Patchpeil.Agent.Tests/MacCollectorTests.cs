@@ -28,16 +28,18 @@ public class MacCollectorTests
         Assert.Equal(("Mozilla Corporation", "identified_developer", "/Applications/Firefox.app", "org.mozilla.firefox", "universal"),
             (firefox.Publisher, firefox.Origin, firefox.Location, firefox.Identifier, firefox.Architecture));
         Assert.Equal(("Apple", "apple"), (report.Software.Single(a => a.Name == "Safari").Publisher, report.Software.Single(a => a.Name == "Safari").Origin));
-        Assert.Equal(("mac_app_store", null), (report.Software.Single(a => a.Name == "Keynote").Origin, report.Software.Single(a => a.Name == "Keynote").Identifier));
+        // Keynote's Info.plist is binary, as App Store and Apple bundles often are.
+        Assert.Equal(("mac_app_store", "com.apple.iWork.Keynote"), (report.Software.Single(a => a.Name == "Keynote").Origin, report.Software.Single(a => a.Name == "Keynote").Identifier));
         Assert.Equal("org.videolan.vlc", report.Software.Single(a => a.Name == "VLC").Identifier);
 
         var database = Assert.Single(report.Databases);
         Assert.Equal(("PostgreSQL", "2.7.6", "macos-app:Postgres"), (database.Engine, database.Version, database.Evidence));
 
-        // Keynote's Info.plist is binary: refused with the reason, and the rest is kept.
+        // A cut-off Info.plist is reported with where it broke, and the rest is kept.
         var problem = Assert.Single(problems);
-        Assert.Equal("/Applications/Keynote.app/Contents/Info.plist", problem.File);
-        Assert.Contains("binary property list", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal("/Applications/Broken.app/Contents/Info.plist", problem.File);
+        Assert.Contains("not well-formed", problem.Reason, StringComparison.Ordinal);
+        Assert.NotNull(problem.Line);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class RecordedRunTests
 
     [Theory]
     [InlineData("--from-windows", "windows11-education", "windows", 20, "quickfixengineering.csv: HotFixID \"File 1\"")]
-    [InlineData("--from-macos", "macos14", "macos", 9, "/Applications/Keynote.app/Contents/Info.plist: binary property list")]
+    [InlineData("--from-macos", "macos14", "macos", 9, "/Applications/Broken.app/Contents/Info.plist:")]
     public void RecordedFolderBecomesAReportFile(string option, string folder, string family, int software, string skipped)
     {
         var output = Path.Combine(Path.GetTempPath(), $"patchpeil-report-{Guid.NewGuid():N}.json");

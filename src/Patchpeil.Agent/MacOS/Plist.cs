@@ -1,12 +1,13 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 
 namespace Patchpeil.Agent.MacOS;
 
 /// <summary>
 /// Reads XML property lists (Apple's plist DTD 1.0): dict, array, string, integer, real, true, false, date and data,
-/// as Dictionary, List, string, long, double, bool, DateTime and byte[]. Binary property lists ("bplist00") are
-/// refused with the command that converts them; the DTD is never fetched.
+/// as Dictionary, List, string, long, double, bool, DateTime and byte[]; binary property lists ("bplist00") are read
+/// by <see cref="BinaryPlist"/> into the same values. The DTD is never fetched.
 /// </summary>
 public static class Plist
 {
@@ -17,9 +18,14 @@ public static class Plist
 
     public static object Parse(byte[] bytes, string fileName)
     {
+        if (bytes.AsSpan().StartsWith("bplist00"u8))
+        {
+            return BinaryPlist.Parse(bytes, fileName);
+        }
+
         if (bytes.AsSpan().StartsWith("bplist"u8))
         {
-            throw new InputFormatException(fileName, null, "binary property list (bplist00) is not supported; convert it with `plutil -convert xml1 -o - FILE`");
+            throw new InputFormatException(fileName, null, $"binary property list version {Encoding.ASCII.GetString(bytes, 6, Math.Min(2, bytes.Length - 6))} is not supported (only bplist00); convert it with `plutil -convert xml1`");
         }
 
         var settings = new XmlReaderSettings
