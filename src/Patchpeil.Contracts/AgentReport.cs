@@ -56,9 +56,14 @@ public sealed record OperatingSystemInfo(
 /// <param name="Architecture">Architecture, where known.</param>
 /// <param name="SourcePackage">Debian/Ubuntu source package (advisories name source packages) or the source RPM.</param>
 /// <param name="SourceVersion">Version of the source package, when it differs from the binary's.</param>
+/// <param name="InstalledOn">Installation date, where the OS records one (Windows InstallDate).</param>
+/// <param name="Location">Where it was found: the registry key (Windows) or the application bundle's path (macOS).</param>
+/// <param name="Origin">How it came to the device, where the OS says: mac_app_store, identified_developer, apple (macOS).</param>
+/// <param name="Identifier">A stable identifier the OS gives it: the bundle identifier (macOS), the uninstall key name (Windows).</param>
 public sealed record InstalledItem(
     string Source, string Name, string Version, string? Publisher = null, string? Architecture = null,
-    string? SourcePackage = null, string? SourceVersion = null);
+    string? SourcePackage = null, string? SourceVersion = null, DateOnly? InstalledOn = null, string? Location = null,
+    string? Origin = null, string? Identifier = null);
 
 /// <summary>An update the OS reports as available; Patchpeil only shows it.</summary>
 /// <param name="Name">Package name.</param>
