@@ -11,7 +11,12 @@ internal sealed class LimitedHashingStream(Stream inner, long maxBytes) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
+    private readonly byte[] _tail = new byte[8];
+
     public long BytesRead { get; private set; }
+
+    /// <summary>The last (up to) 8 bytes that passed: a gzip member's trailer (CRC-32 and size) once the input is read.</summary>
+    public ReadOnlySpan<byte> Tail => BytesRead >= 8 ? _tail : _tail.AsSpan(8 - (int)BytesRead);
     public bool LimitExceeded { get; private set; }
 
     public string Sha256Hex() => Convert.ToHexStringLower(_hash.GetCurrentHash());
@@ -53,6 +58,16 @@ internal sealed class LimitedHashingStream(Stream inner, long maxBytes) : Stream
         }
 
         _hash.AppendData(data);
+        if (data.Length >= 8)
+        {
+            data[^8..].CopyTo(_tail);
+        }
+        else if (data.Length > 0)
+        {
+            _tail.AsSpan(data.Length).CopyTo(_tail);
+            data.CopyTo(_tail.AsSpan(8 - data.Length));
+        }
+
         return data.Length;
     }
 

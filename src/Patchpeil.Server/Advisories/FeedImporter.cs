@@ -42,6 +42,15 @@ public sealed record FeedImportLimits
     public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
     public long MaxZipTotalBytes { get; init; } = 512L * 1024 * 1024;
     public int MaxZipEntries { get; init; } = 100_000;
+
+    /// <summary>
+    /// KEV and EPSS rows go through the set-based bulk path (staging table, COPY on PostgreSQL). False selects the older
+    /// change-tracker path, kept so tests can prove both write the same rows.
+    /// </summary>
+    public bool BulkWrites { get; init; } = true;
+
+    /// <summary>Rows handed from a streaming parser to the database at a time.</summary>
+    public int BatchRows { get; init; } = 5_000;
 }
 
 /// <summary>
@@ -100,6 +109,13 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             return new ImportSummary(await ImportZipAsync(content, fileName, source, cancellationToken));
         }
 
+        var (peeked, prefix) = await PeekAsync(content, cancellationToken);
+        if (StreamsAsEpss(fileName, prefix, source))
+        {
+            return new ImportSummary([await ImportEpssStreamAsync(fileName, peeked, _limits.MaxFileBytes, cancellationToken)]);
+        }
+
+        content = peeked;
         var (bytes, refusal) = await ReadLimitedAsync(content, _limits.MaxFileBytes, cancellationToken);
         return new ImportSummary([bytes is null
             ? await RecordRefusalAsync(fileName, source, refusal!, cancellationToken)
@@ -110,10 +126,16 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
 
     private async Task<IReadOnlyList<FileImportSummary>> ImportFileAsync(string path, string name, FeedSource? source, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
+        await using var file = File.OpenRead(path);
         if (IsZip(path))
         {
-            return await ImportZipAsync(stream, name, source, cancellationToken);
+            return await ImportZipAsync(file, name, source, cancellationToken);
+        }
+
+        var (stream, prefix) = await PeekAsync(file, cancellationToken);
+        if (StreamsAsEpss(name, prefix, source))
+        {
+            return [await ImportEpssStreamAsync(name, stream, _limits.MaxFileBytes, cancellationToken)];
         }
 
         var (bytes, refusal) = await ReadLimitedAsync(stream, _limits.MaxFileBytes, cancellationToken);
@@ -168,7 +190,16 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
 
                 // The declared size can lie; the limit is enforced again on the bytes actually inflated.
                 await using var entryStream = await entry.OpenAsync(cancellationToken);
-                var (bytes, refusal) = await ReadLimitedAsync(entryStream, Math.Min(_limits.MaxFileBytes, _limits.MaxZipTotalBytes - total), cancellationToken);
+                var entryLimit = Math.Min(_limits.MaxFileBytes, _limits.MaxZipTotalBytes - total);
+                var (peeked, prefix) = await PeekAsync(entryStream, cancellationToken);
+                if (StreamsAsEpss(entry.FullName, prefix, source))
+                {
+                    total += entry.Length;
+                    results.Add(await ImportEpssStreamAsync(entryName, peeked, entryLimit, cancellationToken));
+                    continue;
+                }
+
+                var (bytes, refusal) = await ReadLimitedAsync(peeked, entryLimit, cancellationToken);
                 if (bytes is null)
                 {
                     results.Add(await RecordRefusalAsync(entryName, source, refusal!, cancellationToken));
@@ -189,6 +220,26 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         && !Path.IsPathRooted(name)
         && !(name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':')
         && !name.Split('/', '\\').Any(part => part is ".." or ".");
+
+    /// <summary>The first bytes of a stream (to recognise its kind) and a stream that still yields all of it.</summary>
+    private static async Task<(Stream Stream, byte[] Prefix)> PeekAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var prefix = new byte[512];
+        var got = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
+        Array.Resize(ref prefix, got);
+        return (new PrefixedStream(prefix, stream), prefix);
+    }
+
+    /// <summary>EPSS files are the large ones (300,000 rows a day): they are streamed, never read whole.</summary>
+    private bool StreamsAsEpss(string name, byte[] prefix, FeedSource? source)
+    {
+        if (!_limits.BulkWrites || (source is not null && source != FeedSource.Epss))
+        {
+            return false;
+        }
+
+        return source == FeedSource.Epss || (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && Detect(name, prefix) is { Kind: FeedSource.Epss });
+    }
 
     private static async Task<(byte[]? Bytes, string? Refusal)> ReadLimitedAsync(Stream stream, long limit, CancellationToken cancellationToken)
     {
@@ -308,29 +359,80 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             kind = detected;
         }
 
+        if (kind == FeedSource.Epss && _limits.BulkWrites)
+        {
+            return await ImportEpssStreamAsync(name, new MemoryStream(bytes, writable: false), _limits.MaxFileBytes, cancellationToken);
+        }
+
+        return await InTransactionAsync(name, kind.Value, fetchedAt => kind switch
+        {
+            FeedSource.Csaf => ImportCsafAsync(name, bytes, fetchedAt, cancellationToken),
+            FeedSource.Osv => ImportOsvAsync(name, bytes, fetchedAt, cancellationToken),
+            FeedSource.Nvd => ImportNvdAsync(name, bytes, fetchedAt, cancellationToken),
+            FeedSource.Cve5 => ImportCve5Async(name, bytes, fetchedAt, cancellationToken),
+            FeedSource.Kev => ImportKevAsync(name, bytes, fetchedAt, cancellationToken),
+            FeedSource.Epss => ImportEpssAsync(bytes, fetchedAt, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(source), kind, "This kind is not imported here."),
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams an EPSS file (plain or gzip) into the database in batches, in one transaction. A file that ends early
+    /// (corrupt gzip, size limit) is rolled back as a whole: yesterday's scores stay rather than half of today's.
+    /// </summary>
+    private async Task<FileImportSummary> ImportEpssStreamAsync(string name, Stream content, long limit, CancellationToken cancellationToken) =>
+        await InTransactionAsync(name, FeedSource.Epss, async fetchedAt =>
+        {
+            await using var upsert = await KeyedBulkUpsert<EpssScore>.BeginAsync(db, EpssCompared, cancellationToken);
+            var snapshot = await EpssReader.ReadAsync(content, fetchedAt, async (batch, token) =>
+            {
+                var scoreDate = batch.ScoreDate?.UtcDateTime;
+                await upsert.AddAsync(batch.Scores.Select(s => new EpssScore { CveId = Truncate(s.CveId, 30)!, Score = s.Epss, Percentile = s.Percentile, ScoreDateUtc = scoreDate }), e => e.CveId, token);
+            }, _limits.BatchRows, new FeedReadOptions { MaxBytes = limit }, cancellationToken);
+            if (snapshot.Incomplete)
+            {
+                return new Counts(0, 0, 0, snapshot.Scores.Quarantined, RolledBack: true);
+            }
+
+            var (added, changed) = await upsert.CompleteAsync(cancellationToken);
+            return new Counts(added, changed, upsert.Total - added - changed, snapshot.Scores.Quarantined);
+        }, cancellationToken);
+
+    private static readonly string[] EpssCompared = [nameof(EpssScore.Score), nameof(EpssScore.Percentile), nameof(EpssScore.ScoreDateUtc)];
+
+    private static readonly string[] KevCompared =
+    [
+        nameof(KevEntry.VendorProject), nameof(KevEntry.Product), nameof(KevEntry.VulnerabilityName),
+        nameof(KevEntry.DateAdded), nameof(KevEntry.DueDate), nameof(KevEntry.KnownRansomwareUse),
+    ];
+
+    /// <summary>Runs one file's import in one transaction with its import run and audit event; a rolled-back file is recorded as refused.</summary>
+    private async Task<FileImportSummary> InTransactionAsync(string name, FeedSource kind, Func<DateTimeOffset, Task<Counts>> import, CancellationToken cancellationToken)
+    {
         var fetchedAt = time.GetUtcNow();
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var result = await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var counts = kind switch
+            var counts = await import(fetchedAt);
+            if (counts.RolledBack)
             {
-                FeedSource.Csaf => await ImportCsafAsync(name, bytes, fetchedAt, cancellationToken),
-                FeedSource.Osv => await ImportOsvAsync(name, bytes, fetchedAt, cancellationToken),
-                FeedSource.Nvd => await ImportNvdAsync(name, bytes, fetchedAt, cancellationToken),
-                FeedSource.Cve5 => await ImportCve5Async(name, bytes, fetchedAt, cancellationToken),
-                FeedSource.Kev => await ImportKevAsync(name, bytes, fetchedAt, cancellationToken),
-                FeedSource.Epss => await ImportEpssAsync(bytes, fetchedAt, cancellationToken),
-                _ => throw new ArgumentOutOfRangeException(nameof(source), kind, "This kind is not imported here."),
-            };
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return (Summary: (FileImportSummary?)null, counts);
+            }
+
             var summary = new FileImportSummary(name, kind, counts.Added, counts.Changed, counts.Unchanged, counts.Quarantined.Select(q => q.ToString()).ToList());
-            AddRun(name, kind.Value.ToString(), summary, counts.Quarantined.Select(q => (q.Location, q.Index, string.Join("; ", q.Reasons))));
+            AddRun(name, kind.ToString(), summary, counts.Quarantined.Select(q => (q.Location, q.Index, string.Join("; ", q.Reasons))));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return summary;
+            return (Summary: summary, counts);
         });
+
+        return result.Summary ?? await RecordRefusalAsync(name, kind,
+            "[input.incomplete] the file ended early, nothing from it was stored: " + string.Join("; ", result.counts.Quarantined.Select(q => string.Join("; ", q.Reasons))), cancellationToken);
     }
 
     private async Task<FileImportSummary> RecordRefusalAsync(string name, FeedSource? source, string reason, CancellationToken cancellationToken)
@@ -361,7 +463,8 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         db.RecordAudit("Feeds.Imported", nameof(ImportRun), run.Id.ToString(), null, Truncate(summary.ToString(), 2000));
     }
 
-    private sealed record Counts(int Added, int Changed, int Unchanged, IReadOnlyList<Quarantined> Quarantined);
+    /// <param name="RolledBack">The file could not be read to its end: its transaction is rolled back.</param>
+    private sealed record Counts(int Added, int Changed, int Unchanged, IReadOnlyList<Quarantined> Quarantined, bool RolledBack = false);
 
     /// <summary>A parsed advisory with its children and the revision it came from, ready to be stored.</summary>
     private sealed record Candidate(Advisory Advisory, AdvisoryRevision Revision);
@@ -806,6 +909,14 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
                 KnownRansomwareUse = e.KnownRansomwareUse,
                 CatalogVersion = Truncate(catalog.CatalogVersion, 50),
             };
+        }
+
+        if (_limits.BulkWrites)
+        {
+            await using var upsert = await KeyedBulkUpsert<KevEntry>.BeginAsync(db, KevCompared, cancellationToken);
+            await upsert.AddAsync(incoming.Values, k => k.CveId, cancellationToken);
+            var (bulkAdded, bulkChanged) = await upsert.CompleteAsync(cancellationToken);
+            return new Counts(bulkAdded, bulkChanged, upsert.Total - bulkAdded - bulkChanged, catalog.Entries.Quarantined);
         }
 
         // One collection parameter (json_each / array), not one SQL variable per key: an EPSS file has 300,000 CVEs.

@@ -39,6 +39,37 @@ public class EpssReaderTests
     }
 
     [Fact]
+    public async Task ACutOffGzipIsReportedAsIncompleteAndRowsAreStreamedInBatches()
+    {
+        var csv = new System.Text.StringBuilder("cve,epss,percentile\n");
+        for (var i = 0; i < 50_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"CVE-2024-{10000 + i},0.{i % 1000:000},0.5\n");
+        }
+
+        using var gz = new MemoryStream();
+        await using (var zip = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await zip.WriteAsync(Fixtures.Utf8(csv.ToString()), TestContext.Current.CancellationToken);
+        }
+
+        var whole = gz.ToArray();
+        var batches = new List<int>();
+        var complete = await EpssReader.ReadAsync(new MemoryStream(whole), Fixtures.FetchedAt, (b, _) =>
+        {
+            batches.Add(b.Scores.Count);
+            return ValueTask.CompletedTask;
+        }, 20_000, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.False(complete.Incomplete);
+        Assert.Equal([20_000, 20_000, 10_000], batches);
+        Assert.Empty(complete.Scores.Items);
+
+        var cut = await EpssReader.ReadAsync(new MemoryStream(whole[..(whole.Length * 2 / 3)]), Fixtures.FetchedAt, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(cut.Incomplete);
+        Assert.Contains(cut.Scores.Quarantined, q => q.Reasons.Any(r => r.Message.Contains("truncated", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task BadRowsAreQuarantinedWithTheirLine()
     {
         var csv = "#model_version:v2025.03.14,score_date:2025-08-01T00:00:00+0000\ncve,epss,percentile\nCVE-2024-0001,0.5,0.9\nCVE-2024-0002,1,5,0.2\nnope,0.1,0.1\nCVE-2024-0003,1.5,0.1\nCVE-2024-0004,0.00043,0.1\n";

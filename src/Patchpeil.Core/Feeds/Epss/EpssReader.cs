@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -8,7 +9,14 @@ namespace Patchpeil.Core.Feeds.Epss;
 public sealed record EpssScore(string CveId, decimal Epss, decimal Percentile);
 
 /// <summary>A daily EPSS file. <see cref="Provenance"/> covers every score in it (revision = model version).</summary>
-public sealed record EpssSnapshot(string? ModelVersion, DateTimeOffset? ScoreDate, ParseResult<EpssScore> Scores, Provenance Provenance);
+public sealed record EpssSnapshot(string? ModelVersion, DateTimeOffset? ScoreDate, ParseResult<EpssScore> Scores, Provenance Provenance)
+{
+    /// <summary>True when the input ended early (corrupt gzip, size limit): rows after that point were not read.</summary>
+    public bool Incomplete { get; init; }
+}
+
+/// <summary>Rows handed out while streaming, with the header values read before them.</summary>
+public sealed record EpssBatch(string? ModelVersion, DateTimeOffset? ScoreDate, IReadOnlyList<EpssScore> Scores);
 
 /// <summary>
 /// Streams the FIRST EPSS daily CSV (plain or gzip, detected by the 1F 8B magic bytes): an optional comment line
@@ -19,6 +27,23 @@ public static class EpssReader
 {
     public static async Task<EpssSnapshot> ReadAsync(Stream stream, DateTimeOffset fetchedAt, FeedReadOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var items = new List<EpssScore>();
+        var snapshot = await ReadAsync(stream, fetchedAt, (batch, _) =>
+        {
+            items.AddRange(batch.Scores);
+            return ValueTask.CompletedTask;
+        }, 4096, options, cancellationToken);
+        return snapshot with { Scores = new ParseResult<EpssScore>(items, snapshot.Scores.Quarantined) };
+    }
+
+    /// <summary>
+    /// Streams the rows to <paramref name="onBatch"/> in batches of <paramref name="batchSize"/>, keeping none of them: memory
+    /// stays flat however long the file is. The returned snapshot has no items, only the quarantine and the provenance.
+    /// </summary>
+    public static async Task<EpssSnapshot> ReadAsync(Stream stream, DateTimeOffset fetchedAt, Func<EpssBatch, CancellationToken, ValueTask> onBatch, int batchSize, FeedReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         options ??= FeedReadOptions.Default;
         const string documentId = "epss";
         if (stream.CanSeek && stream.Length - stream.Position > options.MaxBytes)
@@ -39,8 +64,9 @@ public static class EpssReader
         using var text = new StreamReader(content, Encoding.UTF8);
         string? modelVersion = null;
         DateTimeOffset? scoreDate = null;
-        var items = new List<EpssScore>();
+        var items = new List<EpssScore>(batchSize);
         var quarantined = new List<Quarantined>();
+        var incomplete = false;
         var lineNo = 0L;
         var headerSeen = false;
         var index = 0;
@@ -110,6 +136,11 @@ public static class EpssReader
                 if (problem is null)
                 {
                     items.Add(new EpssScore(fields[0].Trim(), epss, percentile));
+                    if (items.Count >= batchSize)
+                    {
+                        await onBatch(new EpssBatch(modelVersion, scoreDate, items), cancellationToken);
+                        items = new List<EpssScore>(batchSize);
+                    }
                 }
                 else
                 {
@@ -121,16 +152,35 @@ public static class EpssReader
         }
         catch (InvalidDataException e)
         {
+            incomplete = true;
             quarantined.Add(new Quarantined(documentId, null, [new QuarantineReason(FeedReasonCodes.CsvSyntax, "", "gzip data is corrupt: " + e.Message)]));
+        }
+
+        if (!incomplete && content is LimitedHashingStream { LimitExceeded: false } inflated && !raw.LimitExceeded)
+        {
+            // GZipStream reports a cut-off stream as a normal end: the member's size trailer tells a complete file apart.
+            await raw.CopyToAsync(Stream.Null, cancellationToken);
+            var tail = raw.Tail;
+            if (tail.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]) != (uint)inflated.BytesRead)
+            {
+                incomplete = true;
+                quarantined.Add(new Quarantined(documentId, null, [new QuarantineReason(FeedReasonCodes.CsvSyntax, "", "gzip data is truncated: the size in its trailer does not match the data")]));
+            }
+        }
+
+        if (items.Count > 0)
+        {
+            await onBatch(new EpssBatch(modelVersion, scoreDate, items), cancellationToken);
         }
 
         if (raw.LimitExceeded || content is LimitedHashingStream { LimitExceeded: true })
         {
+            incomplete = true;
             quarantined.Add(new Quarantined(documentId, null, [JsonInput.TooLarge(options.MaxBytes, options, atLeast: true) with { Message = "input exceeds the limit; rows after the limit were not read" }]));
         }
 
         var provenance = new Provenance(FeedSource.Epss, documentId, modelVersion, scoreDate, raw.Sha256Hex(), fetchedAt);
-        return new EpssSnapshot(modelVersion, scoreDate, new ParseResult<EpssScore>(items, quarantined), provenance);
+        return new EpssSnapshot(modelVersion, scoreDate, new ParseResult<EpssScore>([], quarantined), provenance) { Incomplete = incomplete };
     }
 
     private static bool TryProbability(string s, out decimal value) =>
@@ -138,49 +188,6 @@ public static class EpssReader
 
     private static EpssSnapshot Refused(string documentId, QuarantineReason reason, string sha, DateTimeOffset fetchedAt) =>
         new(null, null, ParseResult.Refused<EpssScore>(new Quarantined(documentId, null, [reason])),
-            new Provenance(FeedSource.Epss, documentId, null, null, sha, fetchedAt));
-
-    /// <summary>Replays bytes already read (the magic-number peek) before the rest of the stream.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
-    {
-        private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (!_prefix.IsEmpty)
-            {
-                var n = Math.Min(buffer.Length, _prefix.Length);
-                _prefix.Span[..n].CopyTo(buffer);
-                _prefix = _prefix[n..];
-                return n;
-            }
-
-            return rest.Read(buffer);
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_prefix.IsEmpty)
-            {
-                return ValueTask.FromResult(Read(buffer.Span));
-            }
-
-            return rest.ReadAsync(buffer, cancellationToken);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+            new Provenance(FeedSource.Epss, documentId, null, null, sha, fetchedAt))
+        { Incomplete = true };
 }
