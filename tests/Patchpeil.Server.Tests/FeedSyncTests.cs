@@ -1,9 +1,12 @@
 using System.IO.Compression;
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Patchpeil.Contracts;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Tests.Infrastructure;
@@ -238,6 +241,73 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
         var again = await RunAsync(kev);
         Assert.Equal((FeedRunOutcome.Succeeded, 0, 0), (again.Outcome, again.Added, again.Unchanged));
         Assert.Equal([304], Server.TakeLog().Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task AnAdministratorEnablesASourceWithAnApiKeyRunsItAndEveryDecisionIsAudited()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Bronnen");
+        var client = await organisation.SignedInClientAsync();
+
+        // Preconfigured and all off until an administrator switches them on.
+        var list = await client.GetStringAsync("/settings/feeds");
+        Assert.Contains("NCSC-NL", list, StringComparison.Ordinal);
+        Assert.Contains($"{FeedSyncDefaults.All.Count} bronnen, waarvan 0 aan.", list, StringComparison.Ordinal);
+        var sources = await QueryAsync(db => db.Set<FeedSyncSource>().ToListAsync());
+        Assert.Equal(FeedSyncDefaults.All.Count, sources.Count);
+        Assert.All(sources, s => Assert.False(s.Enabled));
+        Assert.Equal("https://advisories.ncsc.nl/.well-known/csaf/provider-metadata.json", sources.Single(s => s.Key == "csaf:ncsc-nl").Url);
+
+        var staff = await organisation.SignedInClientAsync(await organisation.AddMemberAsync(Role.ITStaff));
+        var denied = await staff.GetAsync("/settings/feeds");
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith("http://localhost/account/denied", denied.Headers.Location?.ToString(), StringComparison.Ordinal);
+
+        Server.Write("/kev.json", File.ReadAllBytes(Fixture("kev", "known_exploited_vulnerabilities.json")));
+        var kev = sources.Single(s => s.Key == "kev");
+        var page = $"/settings/feeds/{kev.Id}";
+        var invalid = await client.PostFormAsync(page, page, [new("Input.Url", "not an address"), new("Input.IntervalMinutes", "5"), new("Input.Enabled", "true")]);
+        var invalidHtml = await invalid.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, invalid.StatusCode);
+        Assert.Contains("Vul een volledig adres in dat begint met https://.", invalidHtml, StringComparison.Ordinal);
+        Assert.Contains("Vul een heel getal in van 15 tot en met 10080.", invalidHtml, StringComparison.Ordinal);
+        Assert.False(await QueryAsync(db => db.Set<FeedSyncSource>().Where(s => s.Id == kev.Id).Select(s => s.Enabled).SingleAsync()));
+
+        const string apiKey = "s3cret-api-key-0123456789";
+        var saved = await client.PostFormAsync(page, page, [new("Input.Url", Server.Url("/kev.json").ToString()), new("Input.IntervalMinutes", "60"), new("Input.Enabled", "true"), new("Input.ApiKey", apiKey)]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var stored = await QueryAsync(db => db.Set<FeedSyncSource>().SingleAsync(s => s.Id == kev.Id));
+        Assert.Equal((true, 60, Server.Url("/kev.json").ToString()), (stored.Enabled, stored.IntervalMinutes, stored.Url));
+        Assert.NotNull(stored.ProtectedApiKey);
+        Assert.DoesNotContain(apiKey, stored.ProtectedApiKey, StringComparison.Ordinal);
+        Assert.Equal(apiKey, app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(FeedSyncRunner.ApiKeyPurpose).Unprotect(stored.ProtectedApiKey));
+        var change = await QueryAsync(db => db.AuditEvents.SingleAsync(e => e.Action == "FeedSyncSource.Changed" && e.EntityId == kev.Id.ToString()));
+        Assert.Contains("enabled=True", change.After, StringComparison.Ordinal);
+        Assert.Contains("apiKey=set", change.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(apiKey, change.Before + change.After, StringComparison.Ordinal);
+        Assert.Equal(organisation.Id, change.OrganisationId);
+
+        var run = await client.PostFormAsync(page, page + "?handler=run", []);
+        Assert.Equal(HttpStatusCode.Redirect, run.StatusCode);
+        Assert.True(await QueryAsync(db => db.AuditEvents.AnyAsync(e => e.Action == "FeedSync.RunRequested" && e.EntityId == kev.Id.ToString())));
+        FeedSyncRun? finished = null;
+        for (var i = 0; i < 600 && finished is null; i++)
+        {
+            finished = await QueryAsync(db => db.Set<FeedSyncRun>().FirstOrDefaultAsync(r => r.SourceId == kev.Id && r.FinishedUtc != null && r.Trigger != "schedule"));
+            if (finished is null)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.NotNull(finished);
+        Assert.True(finished.Outcome == FeedRunOutcome.Succeeded, Describe(finished));
+        Assert.Equal(1404, finished.Added);
+        var detail = await client.GetStringAsync(page);
+        Assert.Contains("Gelukt", detail, StringComparison.Ordinal);
+        Assert.Contains("1.404", detail, StringComparison.Ordinal);
+        Assert.Contains("1.404 / 0 / 0", await client.GetStringAsync("/settings/feeds"), StringComparison.Ordinal);
     }
 }
 
