@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Advisories;
+using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory;
@@ -29,6 +30,7 @@ public static class PatchpeilApp
         builder.Services.AddWebUi();
         builder.Services.AddPatchpeilApi();
         builder.Services.AddAdvisories();
+        builder.Services.AddFeedSync();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }

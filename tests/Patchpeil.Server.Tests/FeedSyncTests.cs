@@ -1,0 +1,316 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Patchpeil.Contracts;
+using Patchpeil.Server.Advisories;
+using Patchpeil.Server.Advisories.Sync;
+using Patchpeil.Server.Tests.Infrastructure;
+
+namespace Patchpeil.Server.Tests;
+
+/// <summary>
+/// Online sync against a real Kestrel on 127.0.0.1 that serves copies of real CISA CSAF documents (tests/fixtures/csaf)
+/// laid out as a provider, signed at test time with a key made by BouncyCastle (see tests/fixtures/csaf/SOURCES.md).
+/// </summary>
+public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) : AppTest(postgres, provider), IAsyncLifetime
+{
+    private static readonly Lazy<TestOpenPgpKey> SharedKey = new(() => new TestOpenPgpKey());
+    private static readonly DateTimeOffset FirstUpdate = new(2024, 10, 1, 8, 0, 0, TimeSpan.Zero);
+    private FeedServer? _server;
+
+    protected static readonly string[] CisaDocuments = ["va-24-201-01.json", "va-24-254-01.json", "va-24-254-02.json", "va-24-262-01.json"];
+
+    protected FeedServer Server => _server ?? throw new InvalidOperationException("not started");
+
+    protected static TestOpenPgpKey Key => SharedKey.Value;
+
+    public async ValueTask InitializeAsync() => _server = await FeedServer.StartAsync();
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        await DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected static string Fixture(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "fixtures", .. parts]);
+
+    protected static byte[] CisaDocument(string name) => File.ReadAllBytes(Fixture("csaf", "cisa", "csaf_files", "IT", "white", "2024", name));
+
+    protected TestCsafProvider PublishCisa(bool rolie = true, string metadataPath = TestCsafProvider.MetadataPath)
+    {
+        var csaf = new TestCsafProvider(Server, Key, "https://www.cisa.gov/", rolie);
+        csaf.WriteMetadata(metadataPath);
+        for (var i = 0; i < CisaDocuments.Length; i++)
+        {
+            csaf.Publish(CisaDocuments[i], CisaDocument(CisaDocuments[i]), FirstUpdate.AddHours(i));
+        }
+
+        return csaf;
+    }
+
+    protected async Task<Guid> AddSourceAsync(FeedSyncKind kind, string url)
+    {
+        var app = await AppAsync();
+        // Short backoff: the behaviour under test is that it retries, not how long it waits.
+        var http = app.Services.GetRequiredService<IOptions<FeedHttpOptions>>().Value;
+        http.BaseDelay = TimeSpan.FromMilliseconds(10);
+        http.MaxDelay = TimeSpan.FromMilliseconds(50);
+        return await app.WithSystemAsync(async (_, db) =>
+        {
+            var source = new FeedSyncSource { Key = $"test:{Guid.NewGuid():N}", Kind = kind, Name = "Test source", Url = url };
+            db.Add(source);
+            await db.SaveChangesAsync();
+            return source.Id;
+        });
+    }
+
+    protected async Task<FeedSyncRun> RunAsync(Guid sourceId) =>
+        await (await AppAsync()).Services.GetRequiredService<FeedSyncRunner>().RunAsync(sourceId, "test", TestContext.Current.CancellationToken);
+
+    protected async Task<T> QueryAsync<T>(Func<Data.PatchpeilDbContext, Task<T>> query) =>
+        await (await AppAsync()).WithSystemAsync((_, db) => query(db));
+
+    protected Task<List<string>> StoredCsafIdsAsync() =>
+        QueryAsync(db => db.Set<Advisory>().Where(a => a.Source == AdvisorySource.Csaf).Select(a => a.DocumentId).OrderBy(d => d).ToListAsync());
+
+    private static string Describe(FeedSyncRun run) => $"{run.Outcome}: {run.Errors}";
+
+    [Fact]
+    public async Task FirstRunImportsEveryDocumentAndLaterRunsFetchOnlyWhatChanged()
+    {
+        var csaf = PublishCisa();
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+
+        var first = await RunAsync(id);
+        Assert.True(first.Outcome == FeedRunOutcome.Succeeded, Describe(first));
+        Assert.Equal((4, 0, 0, 0), (first.Added, first.Changed, first.Unchanged, first.Rejected));
+        Assert.Equal(["VA-24-201-01", "VA-24-254-01", "VA-24-254-02", "VA-24-262-01"], await StoredCsafIdsAsync());
+        Assert.Contains(Server.TakeLog(), r => r.Path == TestCsafProvider.DocumentPath("va-24-254-01.json.asc") && r.Status == 200);
+
+        // Nothing changed: metadata, key and feed come back 304 and no document is downloaded again.
+        var second = await RunAsync(id);
+        Assert.True(second.Outcome == FeedRunOutcome.Succeeded, Describe(second));
+        Assert.Equal((0, 0, 0, 0), (second.Added, second.Changed, second.Unchanged, second.Rejected));
+        var log = Server.TakeLog();
+        Assert.Equal([TestCsafProvider.MetadataPath, TestCsafProvider.KeyPath, TestCsafProvider.FeedPath], log.Select(r => r.Path).Order(StringComparer.Ordinal));
+        Assert.All(log, r => Assert.Equal((304, true), (r.Status, r.Conditional)));
+
+        // One document gets a new revision: only it (with its hash and signature) is fetched.
+        var changed = JsonNode.Parse(CisaDocument("va-24-254-01.json"))!;
+        changed["document"]!["title"] = "Updated title of VA-24-254-01";
+        csaf.Publish("va-24-254-01.json", Encoding.UTF8.GetBytes(changed.ToJsonString()), FirstUpdate.AddDays(2));
+        var third = await RunAsync(id);
+        Assert.True(third.Outcome == FeedRunOutcome.Succeeded, Describe(third));
+        Assert.Equal((0, 1, 0), (third.Added, third.Changed, third.Rejected));
+        var documents = Server.TakeLog().Where(r => r.Path.StartsWith(TestCsafProvider.DirectoryPath, StringComparison.Ordinal)).Select(r => r.Path).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([TestCsafProvider.DocumentPath("va-24-254-01.json"), TestCsafProvider.DocumentPath("va-24-254-01.json.asc"), TestCsafProvider.DocumentPath("va-24-254-01.json.sha512")], documents);
+        Assert.Equal("Updated title of VA-24-254-01", await QueryAsync(db => db.Set<Advisory>().Where(a => a.DocumentId == "VA-24-254-01").Select(a => a.Title).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ADirectoryProviderIsFoundByDomainThroughSecurityTxtAndReadFromChangesCsv()
+    {
+        const string metadataPath = "/security/csaf/provider-metadata.json";
+        PublishCisa(rolie: false, metadataPath: metadataPath);
+        Server.Write("/.well-known/security.txt", $"Contact: mailto:security@example.test\nCSAF: {Server.Url(metadataPath)}\n");
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.BaseUrl.ToString());
+
+        var first = await RunAsync(id);
+        Assert.True(first.Outcome == FeedRunOutcome.Succeeded, Describe(first));
+        Assert.Equal(4, first.Added);
+        var log = Server.TakeLog();
+        Assert.Contains(log, r => r.Path == TestCsafProvider.MetadataPath && r.Status == 404);
+        Assert.Contains(log, r => r.Path == "/.well-known/security.txt" && r.Status == 200);
+
+        var second = await RunAsync(id);
+        Assert.True(second.Outcome == FeedRunOutcome.Succeeded, Describe(second));
+        Assert.Equal(0, second.Added + second.Changed);
+        Assert.Contains(Server.TakeLog(), r => r.Path == TestCsafProvider.DirectoryPath + "changes.csv" && r.Status == 304);
+    }
+
+    [Fact]
+    public async Task TamperedBadlySignedAndForeignDocumentsAreRejectedWithReasonsAndNeverStored()
+    {
+        var csaf = PublishCisa();
+        // Tampered after hashing and signing: the .sha512 no longer matches.
+        var tampered = CisaDocument("va-24-201-01.json");
+        tampered[^2] = (byte)' ';
+        Server.Write(TestCsafProvider.DocumentPath("va-24-201-01.json"), tampered);
+        // Signed, but over other bytes: the signature is bad although the hash file matches.
+        Server.Write(TestCsafProvider.DocumentPath("va-24-254-02.json.asc"), Key.Sign(Encoding.UTF8.GetBytes("something else")));
+        // Correctly hashed and signed, but Red Hat's document: another publisher's namespace.
+        csaf.Publish("rhsa-2024_3351.json", File.ReadAllBytes(Fixture("csaf", "redhat-siemens", "rhsa-2024_3351.json")), FirstUpdate.AddDays(1));
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == FeedRunOutcome.Warnings, Describe(run));
+        Assert.Equal((2, 3), (run.Added, run.Rejected));
+        Assert.Contains("va-24-201-01.json: [csaf.hash-mismatch]", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("va-24-254-02.json: [pgp.bad-signature]", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("rhsa-2024_3351.json: [csaf.namespace] the document claims publisher namespace 'https://www.redhat.com'", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(["VA-24-254-01", "VA-24-262-01"], await StoredCsafIdsAsync());
+    }
+
+    [Fact]
+    public async Task ServerErrorsAreRetriedAndA429RetryAfterIsHonoured()
+    {
+        PublishCisa();
+        Server.FailNext(TestCsafProvider.MetadataPath, 500);
+        Server.FailNext(TestCsafProvider.MetadataPath, 503);
+        Server.FailNext(TestCsafProvider.FeedPath, 429, "1");
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == FeedRunOutcome.Succeeded, Describe(run));
+        Assert.Equal(4, run.Added);
+        var log = Server.TakeLog();
+        Assert.Equal([500, 503, 200], log.Where(r => r.Path == TestCsafProvider.MetadataPath).Select(r => r.Status));
+        Assert.Equal([429, 200], log.Where(r => r.Path == TestCsafProvider.FeedPath).Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task AResponseOverTheSizeLimitIsRefusedAndNothingOfItStored()
+    {
+        PublishCisa();
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+        // Metadata and key fit; of the documents only va-24-262-01 (6,062 bytes) does.
+        (await AppAsync()).Services.GetRequiredService<IOptions<FeedHttpOptions>>().Value.MaxDocumentBytes = 8_000;
+
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == FeedRunOutcome.Warnings, Describe(run));
+        Assert.Equal((1, 3), (run.Added, run.Rejected));
+        Assert.Contains("va-24-201-01.json: [http.too-large]", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(["VA-24-262-01"], await StoredCsafIdsAsync());
+    }
+
+    [Fact]
+    public async Task WhenTheProviderIsDownTheRunFailsAndTheEarlierDataAndCursorStay()
+    {
+        PublishCisa();
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+        Assert.Equal(FeedRunOutcome.Succeeded, (await RunAsync(id)).Outcome);
+        var state = await QueryAsync(db => db.Set<FeedSyncSource>().Where(s => s.Id == id).Select(s => s.State).SingleAsync());
+
+        await Server.StopAsync();
+        var run = await RunAsync(id);
+        Assert.Equal(FeedRunOutcome.Failed, run.Outcome);
+        Assert.Contains("connection failed", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("gave up after 4 attempts", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(4, (await StoredCsafIdsAsync()).Count);
+        var source = await QueryAsync(db => db.Set<FeedSyncSource>().SingleAsync(s => s.Id == id));
+        Assert.Equal(state, source.State);
+        Assert.Equal(FeedRunOutcome.Failed, source.LastOutcome);
+    }
+
+    [Fact]
+    public async Task KevAndEpssDownloadsAreImportedOnceAndThenAnswered304()
+    {
+        Server.Write("/feeds/known_exploited_vulnerabilities.json", File.ReadAllBytes(Fixture("kev", "known_exploited_vulnerabilities.json")));
+        using (var gz = new MemoryStream())
+        {
+            await using (var zip = new GZipStream(gz, CompressionLevel.Fastest))
+            {
+                zip.Write(File.ReadAllBytes(Fixture("epss", "epss-format-example.csv")));
+            }
+
+            Server.Write("/epss_scores-current.csv.gz", gz.ToArray());
+        }
+
+        var kev = await AddSourceAsync(FeedSyncKind.Kev, Server.Url("/feeds/known_exploited_vulnerabilities.json").ToString());
+        var epss = await AddSourceAsync(FeedSyncKind.Epss, Server.Url("/epss_scores-current.csv.gz").ToString());
+
+        var first = await RunAsync(kev);
+        Assert.True(first.Outcome == FeedRunOutcome.Succeeded, Describe(first));
+        Assert.Equal(1404, first.Added);
+        Assert.Equal(1404, await QueryAsync(db => db.Set<KevEntry>().CountAsync()));
+        var epssRun = await RunAsync(epss);
+        Assert.True(epssRun.Outcome == FeedRunOutcome.Succeeded, Describe(epssRun));
+        Assert.Equal(3, epssRun.Added);
+        Server.TakeLog();
+
+        var again = await RunAsync(kev);
+        Assert.Equal((FeedRunOutcome.Succeeded, 0, 0), (again.Outcome, again.Added, again.Unchanged));
+        Assert.Equal([304], Server.TakeLog().Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task AnAdministratorEnablesASourceWithAnApiKeyRunsItAndEveryDecisionIsAudited()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Bronnen");
+        var client = await organisation.SignedInClientAsync();
+
+        // Preconfigured and all off until an administrator switches them on.
+        var list = await client.GetStringAsync("/settings/feeds");
+        Assert.Contains("NCSC-NL", list, StringComparison.Ordinal);
+        Assert.Contains($"{FeedSyncDefaults.All.Count} bronnen, waarvan 0 aan.", list, StringComparison.Ordinal);
+        var sources = await QueryAsync(db => db.Set<FeedSyncSource>().ToListAsync());
+        Assert.Equal(FeedSyncDefaults.All.Count, sources.Count);
+        Assert.All(sources, s => Assert.False(s.Enabled));
+        Assert.Equal("https://advisories.ncsc.nl/.well-known/csaf/provider-metadata.json", sources.Single(s => s.Key == "csaf:ncsc-nl").Url);
+
+        var staff = await organisation.SignedInClientAsync(await organisation.AddMemberAsync(Role.ITStaff));
+        var denied = await staff.GetAsync("/settings/feeds");
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith("http://localhost/account/denied", denied.Headers.Location?.ToString(), StringComparison.Ordinal);
+
+        Server.Write("/kev.json", File.ReadAllBytes(Fixture("kev", "known_exploited_vulnerabilities.json")));
+        var kev = sources.Single(s => s.Key == "kev");
+        var page = $"/settings/feeds/{kev.Id}";
+        var invalid = await client.PostFormAsync(page, page, [new("Input.Url", "not an address"), new("Input.IntervalMinutes", "5"), new("Input.Enabled", "true")]);
+        var invalidHtml = await invalid.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, invalid.StatusCode);
+        Assert.Contains("Vul een volledig adres in dat begint met https://.", invalidHtml, StringComparison.Ordinal);
+        Assert.Contains("Vul een heel getal in van 15 tot en met 10080.", invalidHtml, StringComparison.Ordinal);
+        Assert.False(await QueryAsync(db => db.Set<FeedSyncSource>().Where(s => s.Id == kev.Id).Select(s => s.Enabled).SingleAsync()));
+
+        const string apiKey = "s3cret-api-key-0123456789";
+        var saved = await client.PostFormAsync(page, page, [new("Input.Url", Server.Url("/kev.json").ToString()), new("Input.IntervalMinutes", "60"), new("Input.Enabled", "true"), new("Input.ApiKey", apiKey)]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var stored = await QueryAsync(db => db.Set<FeedSyncSource>().SingleAsync(s => s.Id == kev.Id));
+        Assert.Equal((true, 60, Server.Url("/kev.json").ToString()), (stored.Enabled, stored.IntervalMinutes, stored.Url));
+        Assert.NotNull(stored.ProtectedApiKey);
+        Assert.DoesNotContain(apiKey, stored.ProtectedApiKey, StringComparison.Ordinal);
+        Assert.Equal(apiKey, app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(FeedSyncRunner.ApiKeyPurpose).Unprotect(stored.ProtectedApiKey));
+        var change = await QueryAsync(db => db.AuditEvents.SingleAsync(e => e.Action == "FeedSyncSource.Changed" && e.EntityId == kev.Id.ToString()));
+        Assert.Contains("enabled=True", change.After, StringComparison.Ordinal);
+        Assert.Contains("apiKey=set", change.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(apiKey, change.Before + change.After, StringComparison.Ordinal);
+        Assert.Equal(organisation.Id, change.OrganisationId);
+
+        var run = await client.PostFormAsync(page, page + "?handler=run", []);
+        Assert.Equal(HttpStatusCode.Redirect, run.StatusCode);
+        Assert.True(await QueryAsync(db => db.AuditEvents.AnyAsync(e => e.Action == "FeedSync.RunRequested" && e.EntityId == kev.Id.ToString())));
+        FeedSyncRun? finished = null;
+        for (var i = 0; i < 600 && finished is null; i++)
+        {
+            finished = await QueryAsync(db => db.Set<FeedSyncRun>().FirstOrDefaultAsync(r => r.SourceId == kev.Id && r.FinishedUtc != null && r.Trigger != "schedule"));
+            if (finished is null)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.NotNull(finished);
+        Assert.True(finished.Outcome == FeedRunOutcome.Succeeded, Describe(finished));
+        Assert.Equal(1404, finished.Added);
+        var detail = await client.GetStringAsync(page);
+        Assert.Contains("Gelukt", detail, StringComparison.Ordinal);
+        Assert.Contains("1.404", detail, StringComparison.Ordinal);
+        Assert.Contains("1.404 / 0 / 0", await client.GetStringAsync("/settings/feeds"), StringComparison.Ordinal);
+    }
+}
+
+public sealed class FeedSyncTestsSqlite(PostgresServer postgres) : FeedSyncTests(postgres, Provider.Sqlite);
+
+public sealed class FeedSyncTestsPostgres(PostgresServer postgres) : FeedSyncTests(postgres, Provider.Postgres);
