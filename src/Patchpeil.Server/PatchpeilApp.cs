@@ -29,6 +29,7 @@ public static class PatchpeilApp
         builder.Services.AddWebUi();
         builder.Services.AddPatchpeilApi();
         builder.Services.AddAdvisories();
+        builder.Services.AddImports();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -41,6 +42,7 @@ public static class PatchpeilApp
         app.MapHealth();
         app.MapOrganisationsApi();
         app.MapInventoryApi();
+        app.MapImportsApi();
         app.MapAdvisoriesApi();
         app.MapAuditApi();
         app.MapWebUi();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Audit;
+using Patchpeil.Server.Inventory;
 
 namespace Patchpeil.Server.Data;
 
@@ -125,6 +126,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         });
 
         builder.ConfigureAdvisories();
+        builder.ConfigureImports();
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
