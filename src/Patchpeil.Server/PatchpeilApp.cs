@@ -31,6 +31,7 @@ public static class PatchpeilApp
         builder.Services.AddPatchpeilApi();
         builder.Services.AddAdvisories();
         builder.Services.AddFeedSync();
+        builder.Services.AddImports();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -43,6 +44,7 @@ public static class PatchpeilApp
         app.MapHealth();
         app.MapOrganisationsApi();
         app.MapInventoryApi();
+        app.MapImportsApi();
         app.MapAdvisoriesApi();
         app.MapAuditApi();
         app.MapWebUi();

@@ -4,9 +4,10 @@ namespace Patchpeil.Core.Feeds;
 
 /// <summary>
 /// Minimal RFC 4180 reader: fields separated by commas, records by CRLF or LF; a quoted field may hold commas,
-/// doubled quotes and line breaks. Streaming: one record at a time from a TextReader.
+/// doubled quotes and line breaks. Streaming: one record at a time from a TextReader. The separator can be a
+/// semicolon for what Dutch Excel writes.
 /// </summary>
-internal sealed class CsvReader(TextReader reader)
+internal sealed class CsvReader(TextReader reader, char separator = ',')
 {
     private readonly StringBuilder _field = new();
 
@@ -73,7 +74,7 @@ internal sealed class CsvReader(TextReader reader)
                 quoted = true;
                 wasQuoted = true;
             }
-            else if (ch == ',')
+            else if (ch == separator)
             {
                 fields.Add(_field.ToString());
                 _field.Clear();

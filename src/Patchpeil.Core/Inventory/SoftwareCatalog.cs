@@ -134,6 +134,9 @@ public sealed partial class SoftwareCatalog
         return parts.Length >= count ? string.Join('.', parts.Take(count)) : null;
     }
 
+    /// <summary>A CPE 2.3 formatted string from a `cpe:2.3:part:vendor:product` prefix, for administrators' mappings.</summary>
+    public static string CpeWithVersion(string prefix, string? version) => Cpe(prefix, version);
+
     /// <summary>A CPE 2.3 formatted string: the catalog's part:vendor:product, the version escaped, the rest ANY.</summary>
     private static string Cpe(string prefix, string? version)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
+using Patchpeil.Server.Inventory;
 
 namespace Patchpeil.Server.Data;
 
@@ -127,6 +128,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
 
         builder.ConfigureAdvisories();
         builder.ConfigureFeedSync();
+        builder.ConfigureImports();
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

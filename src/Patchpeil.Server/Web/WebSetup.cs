@@ -104,7 +104,7 @@ public static class WebSetup
 
     // Kestrel enforces the same limit on the wire (also for chunked bodies); this answers early and clearly, on any server.
     /// <summary>Paths whose endpoint sets its own, larger request size limit.</summary>
-    private static readonly string[] OwnSizeLimitPaths = ["/advisories/import"];
+    private static readonly string[] OwnSizeLimitPaths = ["/advisories/import", "/api/v1/imports", "/assets/import"];
 
     private static async Task RefuseOversizedBodies(HttpContext context, Func<Task> next)
     {

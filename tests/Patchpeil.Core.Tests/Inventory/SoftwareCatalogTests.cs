@@ -26,6 +26,25 @@ public class SoftwareCatalogTests
     [InlineData("Ubuntu", "22.04", null, "ubuntu", "cpe:2.3:o:canonical:ubuntu_linux:22.04:*:*:*:*:*:*:*", "ubuntu", "22.04")]
     [InlineData("PostgreSQL 16", "16.4", null, "postgresql", "cpe:2.3:a:postgresql:postgresql:16.4:*:*:*:*:*:*:*", "postgresql", "16")]
     [InlineData("Moodle", "4.4.3", null, "moodle", "cpe:2.3:a:moodle:moodle:4.4.3:*:*:*:*:*:*:*", "moodle", "4.4")]
+    [InlineData("Adobe Acrobat Reader DC - Nederlands", "24.004.20220", "Adobe Systems Incorporated", "acrobat-reader", "cpe:2.3:a:adobe:acrobat_reader_dc:24.004.20220:*:*:*:*:*:*:*", null, null)]
+    [InlineData("Microsoft Teams (work or school)", "24295.605.3225.8804", "Microsoft", "teams", "cpe:2.3:a:microsoft:teams:24295.605.3225.8804:*:*:*:*:*:*:*", null, null)]
+    [InlineData("Zoom Workplace (64-bit)", "6.2.11", "Zoom Video Communications, Inc.", "zoom", "cpe:2.3:a:zoom:zoom:6.2.11:*:*:*:*:*:*:*", null, null)]
+    [InlineData("VLC media player", "3.0.21", "VideoLAN", "vlc", "cpe:2.3:a:videolan:vlc_media_player:3.0.21:*:*:*:*:*:*:*", null, null)]
+    [InlineData("GIMP 2.10.38", "2.10.38", "The GIMP Team", "gimp", "cpe:2.3:a:gimp:gimp:2.10.38:*:*:*:*:*:*:*", null, null)]
+    [InlineData("Eclipse Temurin JDK with Hotspot 21.0.5+11 (x64)", "21.0.5.11", "Eclipse Adoptium", "eclipse-temurin", "cpe:2.3:a:eclipse:temurin:21.0.5.11:*:*:*:*:*:*:*", "eclipse-temurin", "21")]
+    [InlineData("Node.js", "20.18.1", "Node.js Foundation", "nodejs", "cpe:2.3:a:nodejs:node.js:20.18.1:*:*:*:*:*:*:*", "nodejs", "20")]
+    [InlineData("MySQL Server 8.0", "8.0.40", "Oracle Corporation", "mysql", "cpe:2.3:a:oracle:mysql:8.0.40:*:*:*:*:*:*:*", "mysql", "8.0")]
+    [InlineData("MariaDB 11.4 (x64)", "11.4.4.0", "MariaDB Corporation Ab", "mariadb", "cpe:2.3:a:mariadb:mariadb:11.4.4.0:*:*:*:*:*:*:*", "mariadb", "11.4")]
+    [InlineData("PHP", "8.3.14", null, "php", "cpe:2.3:a:php:php:8.3.14:*:*:*:*:*:*:*", "php", "8.3")]
+    [InlineData("nginx", "1.26.2", null, "nginx", "cpe:2.3:a:f5:nginx:1.26.2:*:*:*:*:*:*:*", "nginx", "1.26")]
+    [InlineData("Apache HTTP Server", "2.4.62", null, "apache-http-server", "cpe:2.3:a:apache:http_server:2.4.62:*:*:*:*:*:*:*", "apache-http-server", "2.4")]
+    [InlineData("Debian GNU/Linux 12 (bookworm)", "12.8", null, "debian", "cpe:2.3:o:debian:debian_linux:12.8:*:*:*:*:*:*:*", "debian", "12")]
+    [InlineData("ChromeOS", "16033.58.0", "Google", "chromeos", "cpe:2.3:o:google:chrome_os:16033.58.0:*:*:*:*:*:*:*", null, null)]
+    [InlineData("Microsoft .NET Runtime - 8.0.11 (x64)", "64.44.23191", "Microsoft Corporation", "dotnet", "cpe:2.3:a:microsoft:.net:64.44.23191:*:*:*:*:*:*:*", "dotnet", null)]
+    [InlineData("TeamViewer", "15.60.3", "TeamViewer", "teamviewer", "cpe:2.3:a:teamviewer:teamviewer:15.60.3:*:*:*:*:*:*:*", null, null)]
+    [InlineData("Microsoft Visual Studio Code", "1.95.3", "Microsoft Corporation", "vscode", "cpe:2.3:a:microsoft:visual_studio_code:1.95.3:*:*:*:*:*:*:*", null, null)]
+    [InlineData("PuTTY release 0.82 (64-bit)", "0.82.0.0", "Simon Tatham", "putty", "cpe:2.3:a:putty:putty:0.82.0.0:*:*:*:*:*:*:*", null, null)]
+    [InlineData("Git", "2.47.1", "The Git Development Community", "git", "cpe:2.3:a:git-scm:git:2.47.1:*:*:*:*:*:*:*", null, null)]
     public void SchoolSoftwareIsIdentified(string name, string version, string? publisher, string id, string identity, string? eolProduct, string? cycle)
     {
         var found = SoftwareCatalog.Default.Identify(name, version, publisher);
@@ -38,6 +57,9 @@ public class SoftwareCatalogTests
     [InlineData("Windows 10 Pro", "10.0.19045.4780", "cpe:2.3:o:microsoft:windows_10_22h2:10.0.19045.4780:*:*:*:*:*:*:*", "windows", "10-22h2")]
     [InlineData("Windows 10 Education", "10.0.22631.4460", "cpe:2.3:o:microsoft:windows_11_23h2:10.0.22631.4460:*:*:*:*:*:*:*", "windows", "11-23h2-e")]
     [InlineData("Windows 11 Pro", "10.0.26100.2314", "cpe:2.3:o:microsoft:windows_11_24h2:10.0.26100.2314:*:*:*:*:*:*:*", "windows", "11-24h2-w")]
+    [InlineData("Microsoft Windows 11 Education", "10.0.26100.2314", "cpe:2.3:o:microsoft:windows_11_24h2:10.0.26100.2314:*:*:*:*:*:*:*", "windows", "11-24h2-e")]
+    [InlineData("Windows 11 Enterprise", "10.0.22631.4460", "cpe:2.3:o:microsoft:windows_11_23h2:10.0.22631.4460:*:*:*:*:*:*:*", "windows", "11-23h2-e")]
+    [InlineData("Windows Server 2019 Datacenter", "10.0.17763.6532", "cpe:2.3:o:microsoft:windows_server_2019:10.0.17763.6532:*:*:*:*:*:*:*", "windows-server", "2019")]
     [InlineData("Windows Server 2022 Standard", "10.0.20348.2849", "cpe:2.3:o:microsoft:windows_server_2022:10.0.20348.2849:*:*:*:*:*:*:*", "windows-server", "2022")]
     public void WindowsReleaseComesFromTheBuildAndLifecycleFromTheEdition(string name, string version, string identity, string eolProduct, string cycle)
     {
@@ -53,6 +75,9 @@ public class SoftwareCatalogTests
     [InlineData("Firefox Helper Extension", "2.0", null)]
     [InlineData("Zoom", "6.2.11", "Acme Look-alikes Ltd")]
     [InlineData("Windows Driver Package - Intel", "1.0", "Intel")]
+    [InlineData("Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.40.33810", "14.40.33810.0", "Microsoft Corporation")]
+    [InlineData("Mozilla Maintenance Service", "133.0.3", "Mozilla")]
+    [InlineData("Git", "2.47.1", "Some Other Git Corp")]
     public void WhatTheCatalogDoesNotKnowStaysUnmapped(string name, string version, string? publisher) =>
         Assert.Null(SoftwareCatalog.Default.Identify(name, version, publisher));
 
