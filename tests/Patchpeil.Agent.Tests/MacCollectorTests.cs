@@ -20,7 +20,7 @@ public class MacCollectorTests
 
         // Finder lives on the sealed system volume and is updated with macOS: not listed. VLC has only its Info.plist.
         Assert.Equal(
-            ["Firefox 132.0.2", "Google Chrome 131.0.6778.86", "Keynote 14.2", "Microsoft Word 16.91", "Postgres 2.7.6", "Safari 18.1", "Toetsprogramma ", "VLC 3.0.21", "zoom.us 6.2.11 (43613)"],
+            ["Firefox 132.0.2", "Google Chrome 131.0.6778.86", "Keynote 14.2", "Microsoft Word 16.91", "Postgres 2.7.6", "Safari 18.1", "Toetsprogramma 2.0.1", "VLC 3.0.21", "zoom.us 6.2.11 (43613)"],
             report.Software.Select(a => $"{a.Name} {a.Version}").Order(StringComparer.Ordinal));
         Assert.All(report.Software, a => Assert.Equal("macos-app", a.Source));
 
@@ -32,6 +32,10 @@ public class MacCollectorTests
         Assert.Equal(("mac_app_store", "com.apple.iWork.Keynote"), (report.Software.Single(a => a.Name == "Keynote").Origin, report.Software.Single(a => a.Name == "Keynote").Identifier));
         Assert.Equal("org.videolan.vlc", report.Software.Single(a => a.Name == "VLC").Identifier);
 
+        // An app outside /Applications gets its identifier (and here its missing version) from its own bundle, found at
+        // its path under the recording.
+        Assert.Equal("nl.voorbeeld.toetsprogramma", report.Software.Single(a => a.Name == "Toetsprogramma").Identifier);
+
         var database = Assert.Single(report.Databases);
         Assert.Equal(("PostgreSQL", "2.7.6", "macos-app:Postgres"), (database.Engine, database.Version, database.Evidence));
 
@@ -40,6 +44,20 @@ public class MacCollectorTests
         Assert.Equal("/Applications/Broken.app/Contents/Info.plist", problem.File);
         Assert.Contains("not well-formed", problem.Reason, StringComparison.Ordinal);
         Assert.NotNull(problem.Line);
+    }
+
+    [Fact]
+    public async Task LiveCollectorWithoutSystemProfilerSaysWhatIsMissing()
+    {
+        if (OperatingSystem.IsMacOS())
+        {
+            Assert.Skip("On a Mac system_profiler exists; this checks the path where it does not run.");
+        }
+
+        var (report, problems) = await MacCollector.CollectAsync(new ProcessRunner(TimeSpan.FromSeconds(30)), Time, TestContext.Current.CancellationToken);
+        Assert.Equal("macos", report.OperatingSystem.Family);
+        Assert.Empty(report.Software);
+        Assert.Equal("system_profiler", problems[0].File);
     }
 
     [Fact]

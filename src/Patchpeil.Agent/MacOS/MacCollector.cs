@@ -43,27 +43,38 @@ public static partial class MacCollector
     {
         var json = await runner.RunAsync("/usr/sbin/system_profiler", SystemProfilerArguments, cancellationToken);
         var profile = json is null ? null : ParseSystemProfiler(System.Text.Encoding.UTF8.GetBytes(json), "system_profiler");
-        return Build(profile, "/Applications", "/", time);
+        var result = Build(profile, "/Applications", "/", time);
+        return profile is not null ? result
+            : result with { Problems = [new("system_profiler", null, "did not run or failed; operating system, hardware and applications outside /Applications are missing"), .. result.Problems] };
     }
 
     private static CollectionResult Build(Profile? profile, string applicationsFolder, string root, TimeProvider time)
     {
         var problems = new List<CollectionProblem>(profile?.Problems ?? []);
         var software = profile?.Applications ?? [];
-        var bundles = ReadBundles(applicationsFolder, root, problems);
 
-        // system_profiler gives name, version, origin and path; the bundle adds its identifier. Bundles that
-        // system_profiler did not list (or when there is no system_profiler output) are added from Info.plist alone.
-        var byPath = software.Where(a => a.Location is not null).GroupBy(a => a.Location!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        foreach (var (path, info) in bundles)
+        // system_profiler gives name, version, origin and path; each app's own bundle, wherever it lies
+        // (/Applications/Utilities, ~/Applications …), adds the identifier.
+        for (var i = 0; i < software.Count; i++)
         {
-            if (byPath.TryGetValue(path, out var app))
+            if (software[i].Location is { } location && ReadInfo(root, location, problems) is { } info)
             {
-                software[software.IndexOf(app)] = app with { Identifier = info.BundleIdentifier };
+                // An app system_profiler shows without a version may still declare one in its bundle.
+                software[i] = software[i] with { Identifier = info.BundleIdentifier, Version = software[i].Version.Length > 0 ? software[i].Version : info.Version ?? "" };
             }
-            else
+        }
+
+        // Bundles in /Applications that system_profiler did not list (or all of them, without its output).
+        var listed = software.Select(a => a.Location).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (Directory.Exists(applicationsFolder))
+        {
+            foreach (var bundle in Directory.GetDirectories(applicationsFolder, "*.app").Order(StringComparer.Ordinal))
             {
-                software.Add(new InstalledItem("macos-app", info.Name ?? Path.GetFileNameWithoutExtension(path), info.Version ?? "", Location: path, Identifier: info.BundleIdentifier));
+                var location = "/" + Path.GetRelativePath(root, bundle).Replace('\\', '/');
+                if (!listed.Contains(location) && ReadInfo(root, location, problems) is { } info)
+                {
+                    software.Add(new InstalledItem("macos-app", info.Name ?? Path.GetFileNameWithoutExtension(bundle), info.Version ?? "", Location: location, Identifier: info.BundleIdentifier));
+                }
             }
         }
 
@@ -73,35 +84,30 @@ public static partial class MacCollector
         return new CollectionResult(report, problems);
     }
 
-    /// <summary>Every Applications/X.app/Contents/Info.plist (one level, as in /Applications), keyed by the path on the device.</summary>
-    private static List<(string Path, InfoPlist Info)> ReadBundles(string applicationsFolder, string root, List<CollectionProblem> problems)
+    /// <summary>The bundle's Info.plist, found under the recording's root at the path the app has on the device.</summary>
+    private static InfoPlist? ReadInfo(string root, string location, List<CollectionProblem> problems)
     {
-        var bundles = new List<(string, InfoPlist)>();
-        if (!Directory.Exists(applicationsFolder))
+        var devicePath = location.TrimEnd('/') + "/Contents/Info.plist";
+        var file = Path.Combine(root, devicePath.TrimStart('/'));
+        if (!File.Exists(file))
         {
-            return bundles;
+            return null;
         }
 
-        foreach (var bundle in Directory.GetDirectories(applicationsFolder, "*.app").Order(StringComparer.Ordinal))
+        try
         {
-            var plist = Path.Combine(bundle, "Contents", "Info.plist");
-            if (!File.Exists(plist))
-            {
-                continue;
-            }
-
-            var devicePath = "/" + Path.GetRelativePath(root, bundle).Replace('\\', '/');
-            try
-            {
-                bundles.Add((devicePath, InfoPlist.Read(plist)));
-            }
-            catch (InputFormatException e)
-            {
-                problems.Add(new(devicePath + "/Contents/Info.plist", e.Line, e.Reason));
-            }
+            return InfoPlist.Read(file);
         }
-
-        return bundles;
+        catch (InputFormatException e)
+        {
+            problems.Add(new(devicePath, e.Line, e.Reason));
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new(devicePath, null, $"cannot be read: {e.Message}"));
+            return null;
+        }
     }
 
     public static Profile ParseSystemProfiler(byte[] json, string fileName)
