@@ -98,7 +98,11 @@ public class WindowsCollectorTests
         // All-F UUID and "To be filled by O.E.M." identify no device; clones must not merge on them.
         Assert.Equal(new DeviceIdentity("SRV-SQL01", null, null, null), report.Device);
         Assert.Empty(report.InstalledUpdates);
-        Assert.Equal(["MariaDB 11.4.4.0", "SQL Server 16.0.4155.4"], report.Databases.Select(d => $"{d.Engine} {d.Version}").Order(StringComparer.Ordinal));
+        // MongoDB unpacked from a zip and Memurai (Redis) exist only as services; SQL Server's second instance adds nothing
+        // to the engine already known with its patch level.
+        Assert.Equal(
+            ["MariaDB 11.4.4.0 windows-registry:MariaDB 11.4 (x64)", "MongoDB  windows-service:MongoDB", "Redis  windows-service:Memurai", "SQL Server 16.0.4155.4 windows-registry:SQL Server 2022 Database Engine Services"],
+            report.Databases.Select(d => $"{d.Engine} {d.Version} {d.Evidence}").Order(StringComparer.Ordinal));
         var problem = Assert.Single(problems);
         Assert.Equal(WindowsCollector.OperatingSystemFile, problem.File);
         Assert.Contains("25-11-2024 07:41:12", problem.Reason, StringComparison.Ordinal);
