@@ -7,7 +7,8 @@ public class RegFileTests
 {
     private static readonly string Windows11 = Path.Combine(AppContext.BaseDirectory, "fixtures", "agent", "windows11-education");
 
-    private static byte[] Utf16(string text) => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text.ReplaceLineEndings("\r\n"))];
+    /// <summary>As regedit writes it: UTF-16 LE with a byte-order mark, CRLF, the last line ended too.</summary>
+    private static byte[] Utf16(string text) => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text.ReplaceLineEndings("\r\n") + "\r\n")];
 
     [Fact]
     public void Regedit5ExportDecodesEveryValueKind()
@@ -95,6 +96,23 @@ public class RegFileTests
         Assert.Contains("truncated", problem.Reason, StringComparison.Ordinal);
         Assert.Null(result.Snapshot.Value(WindowsRegistryInventory.CurrentVersionPath, "DigitalProductId"));
         Assert.Equal(4460, result.Snapshot.GetNumber(WindowsRegistryInventory.CurrentVersionPath, "UBR"));
+    }
+
+    [Fact]
+    public void ExportCutOffMidLineDoesNotKeepAShortenedValue()
+    {
+        var full = File.ReadAllBytes(Path.Combine(Windows11, "os.reg"));
+        var text = Encoding.Unicode.GetString(full, 2, full.Length - 2);
+
+        // "UBR"=dword:0000116c cut after "dword:00", at an odd byte as a copy stopped mid-character would.
+        var cut = text.IndexOf("\"UBR\"=dword:00", StringComparison.Ordinal) + "\"UBR\"=dword:00".Length;
+        var bytes = full[..(2 + (cut * 2) + 1)];
+        var result = RegFile.Parse(bytes, "os.reg");
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(text[..cut].Count(c => c == '\n') + 1, problem.Line);
+        Assert.Contains("truncated", problem.Reason, StringComparison.Ordinal);
+        Assert.Null(result.Snapshot.Value(WindowsRegistryInventory.CurrentVersionPath, "UBR"));
+        Assert.Equal("Windows 10 Education", result.Snapshot.GetString(WindowsRegistryInventory.CurrentVersionPath, "ProductName"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class WindowsCollectorTests
     private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2024, 11, 26, 9, 0, 0, TimeSpan.Zero));
 
     private static RegistrySnapshot Registry(string text) =>
-        RegFile.Parse([0xFF, 0xFE, .. Encoding.Unicode.GetBytes("Windows Registry Editor Version 5.00\r\n\r\n" + text.ReplaceLineEndings("\r\n"))], "inline.reg").Snapshot;
+        RegFile.Parse([0xFF, 0xFE, .. Encoding.Unicode.GetBytes("Windows Registry Editor Version 5.00\r\n\r\n" + text.ReplaceLineEndings("\r\n") + "\r\n")], "inline.reg").Snapshot;
 
     [Fact]
     public void RecordedWindows11LaptopBecomesAFullReport()
@@ -127,7 +127,7 @@ public class WindowsCollectorTests
             "InstallationType"="{type}"
             """);
         var os = WindowsRegistryInventory.OperatingSystem(registry, null)!;
-        Assert.Equal((name, fullBuild, edition), (os.Name, os.Build, os.Edition));
+        Assert.Equal((name, fullBuild, edition, type == "Server" ? "windows-server" : "windows"), (os.Name, os.Build, os.Edition, os.DistributionId));
     }
 
     [Fact]

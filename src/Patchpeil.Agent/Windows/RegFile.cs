@@ -39,6 +39,9 @@ public static class RegFile
         Dictionary<string, RegistryValue>? current = null;
         var skipKey = false;
         var lineNumber = 1;
+        // regedit ends every line, the last one included, with CRLF; a file that stops mid-line was cut off, and its
+        // last value may look valid while it is not ("dword:0003" of "dword:00030000").
+        var cutOff = text.Length > 0 && text[^1] != '\n';
         while (reader.ReadLine() is { } physical)
         {
             lineNumber++;
@@ -104,6 +107,7 @@ public static class RegFile
                 }
             }
 
+            truncated |= cutOff && reader.Peek() == -1;
             if (skipKey)
             {
                 continue;
@@ -196,7 +200,9 @@ public static class RegFile
     {
         try
         {
-            return encoding.GetString(bytes, offset, bytes.Length - offset);
+            // A UTF-16 file cut at an odd byte loses half a character; the line it was on is reported as truncated.
+            var count = bytes.Length - offset;
+            return encoding.GetString(bytes, offset, encoding is UnicodeEncoding ? count & ~1 : count);
         }
         catch (DecoderFallbackException e)
         {
