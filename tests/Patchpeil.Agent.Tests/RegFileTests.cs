@@ -167,6 +167,22 @@ public class RegFileTests
     }
 
     [Fact]
+    public void WholeHiveSizedExportStopsAtTheKeyLimitAndKeepsWhatCameBefore()
+    {
+        var builder = new StringBuilder("Windows Registry Editor Version 5.00\r\n\r\n");
+        for (var i = 0; i <= RegFile.MaxKeys; i++)
+        {
+            builder.Append("[HKEY_LOCAL_MACHINE\\SOFTWARE\\K").Append(i).Append("]\r\n\"V\"=dword:00000001\r\n");
+        }
+
+        var result = RegFile.Parse(Utf16(builder.ToString()), "hive.reg");
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(3 + (2 * RegFile.MaxKeys), problem.Line);
+        Assert.Equal(RegFile.MaxKeys, result.Snapshot.KeyCount);
+        Assert.Equal(1, result.Snapshot.GetNumber($@"HKLM\SOFTWARE\K{RegFile.MaxKeys - 1}", "V"));
+    }
+
+    [Fact]
     public void WrongEncodingsAndFormatsAreRefusedWithTheReason()
     {
         var header = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Test]\r\n\"A\"=\"b\"\r\n";

@@ -18,6 +18,9 @@ public static class RegFile
     /// <summary>Longest logical line (a value with its continuations) read; larger values are skipped and reported.</summary>
     public const int MaxValueChars = 4 * 1024 * 1024;
 
+    /// <summary>The keys the agent exports hold a few thousand subkeys; far more means a whole hive, which would only fill memory.</summary>
+    public const int MaxKeys = 200_000;
+
     public sealed record Result(RegistrySnapshot Snapshot, int FormatVersion, IReadOnlyList<CollectionProblem> Problems);
 
     public static Result Read(string path) => Parse(RecordedInput.ReadBytes(path), Path.GetFileName(path));
@@ -68,6 +71,11 @@ public static class RegFile
                 {
                     snapshot.RemoveKey(path[1..]);
                     skipKey = true;
+                }
+                else if (snapshot.KeyCount >= MaxKeys)
+                {
+                    problems.Add(new(fileName, startLine, $"more than {MaxKeys} keys: this key and the rest of the file are skipped (export only the keys the agent needs)"));
+                    break;
                 }
                 else
                 {
