@@ -17,6 +17,7 @@ public class MacCollectorTests
         var os = report.OperatingSystem;
         Assert.Equal(("macos", "macOS 14.6.1", "14.6.1", "23G93", "23.6.0"), (os.Family, os.Name, os.Version, os.Build, os.Kernel));
         Assert.Equal(new DeviceIdentity("MacBook-Air-Docent-07", "6A9F4E2B-1C3D-5E7F-8A0B-2C4D6E8F0A1B", "K7Q2LX4M9P", null), report.Device);
+        Assert.Equal(new DateTime(2024, 11, 25, 7, 41, 12, DateTimeKind.Utc), os.LastBootUtc);
 
         // Finder lives on the sealed system volume and is updated with macOS: not listed. VLC has only its Info.plist.
         Assert.Equal(
@@ -59,6 +60,13 @@ public class MacCollectorTests
         Assert.Empty(report.Software);
         Assert.Equal("system_profiler", problems[0].File);
     }
+
+    [Theory]
+    [InlineData("{ sec = 0, usec = 0 } Thu Jan  1 00:00:00 1970")]
+    [InlineData("sec = 1732520472")]
+    [InlineData("{ sec = 99999999999999999999, usec = 0 }")]
+    [InlineData("")]
+    public void BootTimeThatIsNotATimevalIsLeftOut(string sysctl) => Assert.Null(MacCollector.BootTime(sysctl));
 
     [Fact]
     public void InfoPlistGivesBundleIdentityAndFallsBackToBundleVersion()

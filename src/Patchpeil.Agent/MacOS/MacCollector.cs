@@ -14,6 +14,9 @@ public static partial class MacCollector
 {
     public const string SystemProfilerFile = "system_profiler.json";
 
+    /// <summary>Output of `sysctl -n kern.boottime`, optional in a recording: "{ sec = 1732520472, usec = 311052 } Mon Nov 25 …".</summary>
+    public const string BootTimeFile = "kern.boottime.txt";
+
     public static readonly string[] SystemProfilerArguments = ["-json", "SPApplicationsDataType", "SPSoftwareDataType", "SPHardwareDataType"];
 
     public sealed record Profile(
@@ -35,7 +38,9 @@ public static partial class MacCollector
         }
 
         var profile = File.Exists(profilerPath) ? ParseSystemProfiler(RecordedInput.ReadBytes(profilerPath), SystemProfilerFile) : null;
-        return Build(profile, applications, folder, time);
+        var bootPath = Path.Combine(folder, BootTimeFile);
+        var boot = File.Exists(bootPath) ? System.Text.Encoding.UTF8.GetString(RecordedInput.ReadBytes(bootPath)) : null;
+        return WithBootTime(Build(profile, applications, folder, time), boot, BootTimeFile);
     }
 
     /// <summary>Collects on this Mac: system_profiler for applications, OS and hardware; /Applications for bundle identifiers.</summary>
@@ -43,7 +48,8 @@ public static partial class MacCollector
     {
         var json = await runner.RunAsync("/usr/sbin/system_profiler", SystemProfilerArguments, cancellationToken);
         var profile = json is null ? null : ParseSystemProfiler(System.Text.Encoding.UTF8.GetBytes(json), "system_profiler");
-        var result = Build(profile, "/Applications", "/", time);
+        var boot = await runner.RunAsync("/usr/sbin/sysctl", ["-n", "kern.boottime"], cancellationToken);
+        var result = WithBootTime(Build(profile, "/Applications", "/", time), boot, "sysctl kern.boottime");
         return profile is not null ? result
             : result with { Problems = [new("system_profiler", null, "did not run or failed; operating system, hardware and applications outside /Applications are missing"), .. result.Problems] };
     }
@@ -82,6 +88,28 @@ public static partial class MacCollector
         var device = new DeviceIdentity(profile?.Hostname ?? "unknown", profile?.HardwareUuid, profile?.SerialNumber, null);
         var report = new AgentReport(Guid.NewGuid(), time.GetUtcNow().UtcDateTime, AgentInfo.Version, true, device, os, software, [], [], DatabaseRecognizer.Recognise(software));
         return new CollectionResult(report, problems);
+    }
+
+    private static CollectionResult WithBootTime(CollectionResult result, string? sysctl, string source)
+    {
+        if (sysctl is null)
+        {
+            return result;
+        }
+
+        return BootTime(sysctl) is { } boot
+            ? result with { Report = result.Report with { OperatingSystem = result.Report.OperatingSystem with { LastBootUtc = boot } } }
+            : result with { Problems = [.. result.Problems, new(source, 1, "not \"{ sec = N, usec = N }\"; last boot left out")] };
+    }
+
+    /// <summary>kern.boottime is a timeval in seconds since 1970 (UTC), whatever the device's time zone.</summary>
+    public static DateTime? BootTime(string sysctl)
+    {
+        var match = BootTimeValue().Match(sysctl);
+        return match.Success && long.TryParse(match.Groups["sec"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds is > 0 and < 32_503_680_000
+            ? DateTime.UnixEpoch.AddSeconds(seconds)
+            : null;
     }
 
     /// <summary>The bundle's Info.plist, found under the recording's root at the path the app has on the device.</summary>
@@ -244,6 +272,9 @@ public static partial class MacCollector
     };
 
     private static string? Kernel(string? kernelVersion) => kernelVersion?.StartsWith("Darwin ", StringComparison.Ordinal) == true ? kernelVersion["Darwin ".Length..] : kernelVersion;
+
+    [GeneratedRegex(@"^\{ sec = (?<sec>\d{1,12}), usec = \d+ \}", RegexOptions.CultureInvariant)]
+    private static partial Regex BootTimeValue();
 
     [GeneratedRegex(@"^(?<name>macOS|OS X|Mac OS X) (?<version>\d+(\.\d+){0,2})( \((?<build>[0-9A-Za-z]+)\))?$", RegexOptions.CultureInvariant)]
     private static partial Regex OsVersion();
