@@ -17,14 +17,17 @@ public static class Collectors
             throw new InputFormatException("arguments", null, "--from-windows and --from-macos cannot be combined: one report describes one device");
         }
 
-        if (fromWindows is not null)
+        if (fromWindows is not null || fromMacos is not null)
         {
-            return WindowsCollector.FromFolder(fromWindows, time);
-        }
-
-        if (fromMacos is not null)
-        {
-            return MacCollector.FromFolder(fromMacos, time);
+            try
+            {
+                return fromWindows is not null ? WindowsCollector.FromFolder(fromWindows, time) : MacCollector.FromFolder(fromMacos!, time);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // An unreadable recording is the administrator's input problem, not a crash.
+                throw new InputFormatException(fromWindows ?? fromMacos!, null, $"cannot be read: {e.Message}");
+            }
         }
 
         if (OperatingSystem.IsWindows())

@@ -17,10 +17,11 @@ public class MacCollectorTests
         var os = report.OperatingSystem;
         Assert.Equal(("macos", "macOS 14.6.1", "14.6.1", "23G93", "23.6.0"), (os.Family, os.Name, os.Version, os.Build, os.Kernel));
         Assert.Equal(new DeviceIdentity("MacBook-Air-Docent-07", "6A9F4E2B-1C3D-5E7F-8A0B-2C4D6E8F0A1B", "K7Q2LX4M9P", null), report.Device);
+        Assert.Equal(new DateTime(2024, 11, 25, 7, 41, 12, DateTimeKind.Utc), os.LastBootUtc);
 
         // Finder lives on the sealed system volume and is updated with macOS: not listed. VLC has only its Info.plist.
         Assert.Equal(
-            ["Firefox 132.0.2", "Google Chrome 131.0.6778.86", "Keynote 14.2", "Microsoft Word 16.91", "Postgres 2.7.6", "Safari 18.1", "Toetsprogramma ", "VLC 3.0.21", "zoom.us 6.2.11 (43613)"],
+            ["Firefox 132.0.2", "Google Chrome 131.0.6778.86", "Keynote 14.2", "Microsoft Word 16.91", "Postgres 2.7.6", "Safari 18.1", "Toetsprogramma 2.0.1", "VLC 3.0.21", "zoom.us 6.2.11 (43613)"],
             report.Software.Select(a => $"{a.Name} {a.Version}").Order(StringComparer.Ordinal));
         Assert.All(report.Software, a => Assert.Equal("macos-app", a.Source));
 
@@ -32,6 +33,10 @@ public class MacCollectorTests
         Assert.Equal(("mac_app_store", "com.apple.iWork.Keynote"), (report.Software.Single(a => a.Name == "Keynote").Origin, report.Software.Single(a => a.Name == "Keynote").Identifier));
         Assert.Equal("org.videolan.vlc", report.Software.Single(a => a.Name == "VLC").Identifier);
 
+        // An app outside /Applications gets its identifier (and here its missing version) from its own bundle, found at
+        // its path under the recording.
+        Assert.Equal("nl.voorbeeld.toetsprogramma", report.Software.Single(a => a.Name == "Toetsprogramma").Identifier);
+
         var database = Assert.Single(report.Databases);
         Assert.Equal(("PostgreSQL", "2.7.6", "macos-app:Postgres"), (database.Engine, database.Version, database.Evidence));
 
@@ -41,6 +46,27 @@ public class MacCollectorTests
         Assert.Contains("not well-formed", problem.Reason, StringComparison.Ordinal);
         Assert.NotNull(problem.Line);
     }
+
+    [Fact]
+    public async Task LiveCollectorWithoutSystemProfilerSaysWhatIsMissing()
+    {
+        if (OperatingSystem.IsMacOS())
+        {
+            Assert.Skip("On a Mac system_profiler exists; this checks the path where it does not run.");
+        }
+
+        var (report, problems) = await MacCollector.CollectAsync(new ProcessRunner(TimeSpan.FromSeconds(30)), Time, TestContext.Current.CancellationToken);
+        Assert.Equal("macos", report.OperatingSystem.Family);
+        Assert.Empty(report.Software);
+        Assert.Equal("system_profiler", problems[0].File);
+    }
+
+    [Theory]
+    [InlineData("{ sec = 0, usec = 0 } Thu Jan  1 00:00:00 1970")]
+    [InlineData("sec = 1732520472")]
+    [InlineData("{ sec = 99999999999999999999, usec = 0 }")]
+    [InlineData("")]
+    public void BootTimeThatIsNotATimevalIsLeftOut(string sysctl) => Assert.Null(MacCollector.BootTime(sysctl));
 
     [Fact]
     public void InfoPlistGivesBundleIdentityAndFallsBackToBundleVersion()

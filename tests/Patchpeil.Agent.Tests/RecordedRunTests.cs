@@ -45,6 +45,13 @@ public class RecordedRunTests
             Assert.Contains("no report written", error, StringComparison.Ordinal);
             Assert.False(File.Exists(output));
 
+            // A macOS recording without system_profiler output or bundles: refused with the reason, not a crash.
+            Directory.CreateDirectory(Path.Combine(folder, "mac"));
+            (exit, error) = Run("run", "--from-macos", Path.Combine(folder, "mac"));
+            Assert.Equal(1, exit);
+            Assert.Contains("neither system_profiler.json nor an Applications folder", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
             (exit, error) = Run("run", "--from-windows", folder, "--from-macos", folder);
             Assert.Equal(1, exit);
             Assert.Contains("cannot be combined", error, StringComparison.Ordinal);

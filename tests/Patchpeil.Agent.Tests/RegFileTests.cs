@@ -7,7 +7,8 @@ public class RegFileTests
 {
     private static readonly string Windows11 = Path.Combine(AppContext.BaseDirectory, "fixtures", "agent", "windows11-education");
 
-    private static byte[] Utf16(string text) => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text.ReplaceLineEndings("\r\n"))];
+    /// <summary>As regedit writes it: UTF-16 LE with a byte-order mark, CRLF, the last line ended too.</summary>
+    private static byte[] Utf16(string text) => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text.ReplaceLineEndings("\r\n") + "\r\n")];
 
     [Fact]
     public void Regedit5ExportDecodesEveryValueKind()
@@ -98,6 +99,23 @@ public class RegFileTests
     }
 
     [Fact]
+    public void ExportCutOffMidLineDoesNotKeepAShortenedValue()
+    {
+        var full = File.ReadAllBytes(Path.Combine(Windows11, "os.reg"));
+        var text = Encoding.Unicode.GetString(full, 2, full.Length - 2);
+
+        // "UBR"=dword:0000116c cut after "dword:00", at an odd byte as a copy stopped mid-character would.
+        var cut = text.IndexOf("\"UBR\"=dword:00", StringComparison.Ordinal) + "\"UBR\"=dword:00".Length;
+        var bytes = full[..(2 + (cut * 2) + 1)];
+        var result = RegFile.Parse(bytes, "os.reg");
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(text[..cut].Count(c => c == '\n') + 1, problem.Line);
+        Assert.Contains("truncated", problem.Reason, StringComparison.Ordinal);
+        Assert.Null(result.Snapshot.Value(WindowsRegistryInventory.CurrentVersionPath, "UBR"));
+        Assert.Equal("Windows 10 Education", result.Snapshot.GetString(WindowsRegistryInventory.CurrentVersionPath, "ProductName"));
+    }
+
+    [Fact]
     public void BrokenValuesAreSkippedWithTheirLineAndTheRestIsKept()
     {
         const string text = """
@@ -146,6 +164,22 @@ public class RegFileTests
         Assert.Equal(4, problem.Line);
         Assert.Contains("longer than", problem.Reason, StringComparison.Ordinal);
         Assert.Equal("kept", result.Snapshot.GetString(@"HKLM\SOFTWARE\Test", "After"));
+    }
+
+    [Fact]
+    public void WholeHiveSizedExportStopsAtTheKeyLimitAndKeepsWhatCameBefore()
+    {
+        var builder = new StringBuilder("Windows Registry Editor Version 5.00\r\n\r\n");
+        for (var i = 0; i <= RegFile.MaxKeys; i++)
+        {
+            builder.Append("[HKEY_LOCAL_MACHINE\\SOFTWARE\\K").Append(i).Append("]\r\n\"V\"=dword:00000001\r\n");
+        }
+
+        var result = RegFile.Parse(Utf16(builder.ToString()), "hive.reg");
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(3 + (2 * RegFile.MaxKeys), problem.Line);
+        Assert.Equal(RegFile.MaxKeys, result.Snapshot.KeyCount);
+        Assert.Equal(1, result.Snapshot.GetNumber($@"HKLM\SOFTWARE\K{RegFile.MaxKeys - 1}", "V"));
     }
 
     [Fact]

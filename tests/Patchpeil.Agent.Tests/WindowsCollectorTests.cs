@@ -11,7 +11,7 @@ public class WindowsCollectorTests
     private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2024, 11, 26, 9, 0, 0, TimeSpan.Zero));
 
     private static RegistrySnapshot Registry(string text) =>
-        RegFile.Parse([0xFF, 0xFE, .. Encoding.Unicode.GetBytes("Windows Registry Editor Version 5.00\r\n\r\n" + text.ReplaceLineEndings("\r\n"))], "inline.reg").Snapshot;
+        RegFile.Parse([0xFF, 0xFE, .. Encoding.Unicode.GetBytes("Windows Registry Editor Version 5.00\r\n\r\n" + text.ReplaceLineEndings("\r\n") + "\r\n")], "inline.reg").Snapshot;
 
     [Fact]
     public void RecordedWindows11LaptopBecomesAFullReport()
@@ -98,7 +98,11 @@ public class WindowsCollectorTests
         // All-F UUID and "To be filled by O.E.M." identify no device; clones must not merge on them.
         Assert.Equal(new DeviceIdentity("SRV-SQL01", null, null, null), report.Device);
         Assert.Empty(report.InstalledUpdates);
-        Assert.Equal(["MariaDB 11.4.4.0", "SQL Server 16.0.4155.4"], report.Databases.Select(d => $"{d.Engine} {d.Version}").Order(StringComparer.Ordinal));
+        // MongoDB unpacked from a zip and Memurai (Redis) exist only as services; SQL Server's second instance adds nothing
+        // to the engine already known with its patch level.
+        Assert.Equal(
+            ["MariaDB 11.4.4.0 windows-registry:MariaDB 11.4 (x64)", "MongoDB  windows-service:MongoDB", "Redis  windows-service:Memurai", "SQL Server 16.0.4155.4 windows-registry:SQL Server 2022 Database Engine Services"],
+            report.Databases.Select(d => $"{d.Engine} {d.Version} {d.Evidence}").Order(StringComparer.Ordinal));
         var problem = Assert.Single(problems);
         Assert.Equal(WindowsCollector.OperatingSystemFile, problem.File);
         Assert.Contains("25-11-2024 07:41:12", problem.Reason, StringComparison.Ordinal);
@@ -123,7 +127,7 @@ public class WindowsCollectorTests
             "InstallationType"="{type}"
             """);
         var os = WindowsRegistryInventory.OperatingSystem(registry, null)!;
-        Assert.Equal((name, fullBuild, edition), (os.Name, os.Build, os.Edition));
+        Assert.Equal((name, fullBuild, edition, type == "Server" ? "windows-server" : "windows"), (os.Name, os.Build, os.Edition, os.DistributionId));
     }
 
     [Fact]

@@ -14,6 +14,9 @@ public static partial class MacCollector
 {
     public const string SystemProfilerFile = "system_profiler.json";
 
+    /// <summary>Output of `sysctl -n kern.boottime`, optional in a recording: "{ sec = 1732520472, usec = 311052 } Mon Nov 25 …".</summary>
+    public const string BootTimeFile = "kern.boottime.txt";
+
     public static readonly string[] SystemProfilerArguments = ["-json", "SPApplicationsDataType", "SPSoftwareDataType", "SPHardwareDataType"];
 
     public sealed record Profile(
@@ -35,7 +38,9 @@ public static partial class MacCollector
         }
 
         var profile = File.Exists(profilerPath) ? ParseSystemProfiler(RecordedInput.ReadBytes(profilerPath), SystemProfilerFile) : null;
-        return Build(profile, applications, folder, time);
+        var bootPath = Path.Combine(folder, BootTimeFile);
+        var boot = File.Exists(bootPath) ? System.Text.Encoding.UTF8.GetString(RecordedInput.ReadBytes(bootPath)) : null;
+        return WithBootTime(Build(profile, applications, folder, time), boot, BootTimeFile);
     }
 
     /// <summary>Collects on this Mac: system_profiler for applications, OS and hardware; /Applications for bundle identifiers.</summary>
@@ -43,27 +48,39 @@ public static partial class MacCollector
     {
         var json = await runner.RunAsync("/usr/sbin/system_profiler", SystemProfilerArguments, cancellationToken);
         var profile = json is null ? null : ParseSystemProfiler(System.Text.Encoding.UTF8.GetBytes(json), "system_profiler");
-        return Build(profile, "/Applications", "/", time);
+        var boot = await runner.RunAsync("/usr/sbin/sysctl", ["-n", "kern.boottime"], cancellationToken);
+        var result = WithBootTime(Build(profile, "/Applications", "/", time), boot, "sysctl kern.boottime");
+        return profile is not null ? result
+            : result with { Problems = [new("system_profiler", null, "did not run or failed; operating system, hardware and applications outside /Applications are missing"), .. result.Problems] };
     }
 
     private static CollectionResult Build(Profile? profile, string applicationsFolder, string root, TimeProvider time)
     {
         var problems = new List<CollectionProblem>(profile?.Problems ?? []);
         var software = profile?.Applications ?? [];
-        var bundles = ReadBundles(applicationsFolder, root, problems);
 
-        // system_profiler gives name, version, origin and path; the bundle adds its identifier. Bundles that
-        // system_profiler did not list (or when there is no system_profiler output) are added from Info.plist alone.
-        var byPath = software.Where(a => a.Location is not null).GroupBy(a => a.Location!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        foreach (var (path, info) in bundles)
+        // system_profiler gives name, version, origin and path; each app's own bundle, wherever it lies
+        // (/Applications/Utilities, ~/Applications …), adds the identifier.
+        for (var i = 0; i < software.Count; i++)
         {
-            if (byPath.TryGetValue(path, out var app))
+            if (software[i].Location is { } location && ReadInfo(root, location, problems) is { } info)
             {
-                software[software.IndexOf(app)] = app with { Identifier = info.BundleIdentifier };
+                // An app system_profiler shows without a version may still declare one in its bundle.
+                software[i] = software[i] with { Identifier = info.BundleIdentifier, Version = software[i].Version.Length > 0 ? software[i].Version : info.Version ?? "" };
             }
-            else
+        }
+
+        // Bundles in /Applications that system_profiler did not list (or all of them, without its output).
+        var listed = software.Select(a => a.Location).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (Directory.Exists(applicationsFolder))
+        {
+            foreach (var bundle in Directory.GetDirectories(applicationsFolder, "*.app").Order(StringComparer.Ordinal))
             {
-                software.Add(new InstalledItem("macos-app", info.Name ?? Path.GetFileNameWithoutExtension(path), info.Version ?? "", Location: path, Identifier: info.BundleIdentifier));
+                var location = "/" + Path.GetRelativePath(root, bundle).Replace('\\', '/');
+                if (!listed.Contains(location) && ReadInfo(root, location, problems) is { } info)
+                {
+                    software.Add(new InstalledItem("macos-app", info.Name ?? Path.GetFileNameWithoutExtension(bundle), info.Version ?? "", Location: location, Identifier: info.BundleIdentifier));
+                }
             }
         }
 
@@ -73,35 +90,52 @@ public static partial class MacCollector
         return new CollectionResult(report, problems);
     }
 
-    /// <summary>Every Applications/X.app/Contents/Info.plist (one level, as in /Applications), keyed by the path on the device.</summary>
-    private static List<(string Path, InfoPlist Info)> ReadBundles(string applicationsFolder, string root, List<CollectionProblem> problems)
+    private static CollectionResult WithBootTime(CollectionResult result, string? sysctl, string source)
     {
-        var bundles = new List<(string, InfoPlist)>();
-        if (!Directory.Exists(applicationsFolder))
+        if (sysctl is null)
         {
-            return bundles;
+            return result;
         }
 
-        foreach (var bundle in Directory.GetDirectories(applicationsFolder, "*.app").Order(StringComparer.Ordinal))
-        {
-            var plist = Path.Combine(bundle, "Contents", "Info.plist");
-            if (!File.Exists(plist))
-            {
-                continue;
-            }
+        return BootTime(sysctl) is { } boot
+            ? result with { Report = result.Report with { OperatingSystem = result.Report.OperatingSystem with { LastBootUtc = boot } } }
+            : result with { Problems = [.. result.Problems, new(source, 1, "not \"{ sec = N, usec = N }\"; last boot left out")] };
+    }
 
-            var devicePath = "/" + Path.GetRelativePath(root, bundle).Replace('\\', '/');
-            try
-            {
-                bundles.Add((devicePath, InfoPlist.Read(plist)));
-            }
-            catch (InputFormatException e)
-            {
-                problems.Add(new(devicePath + "/Contents/Info.plist", e.Line, e.Reason));
-            }
+    /// <summary>kern.boottime is a timeval in seconds since 1970 (UTC), whatever the device's time zone.</summary>
+    public static DateTime? BootTime(string sysctl)
+    {
+        var match = BootTimeValue().Match(sysctl);
+        return match.Success && long.TryParse(match.Groups["sec"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds is > 0 and < 32_503_680_000
+            ? DateTime.UnixEpoch.AddSeconds(seconds)
+            : null;
+    }
+
+    /// <summary>The bundle's Info.plist, found under the recording's root at the path the app has on the device.</summary>
+    private static InfoPlist? ReadInfo(string root, string location, List<CollectionProblem> problems)
+    {
+        var devicePath = location.TrimEnd('/') + "/Contents/Info.plist";
+        var file = Path.Combine(root, devicePath.TrimStart('/'));
+        if (!File.Exists(file))
+        {
+            return null;
         }
 
-        return bundles;
+        try
+        {
+            return InfoPlist.Read(file);
+        }
+        catch (InputFormatException e)
+        {
+            problems.Add(new(devicePath, e.Line, e.Reason));
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new(devicePath, null, $"cannot be read: {e.Message}"));
+            return null;
+        }
     }
 
     public static Profile ParseSystemProfiler(byte[] json, string fileName)
@@ -238,6 +272,9 @@ public static partial class MacCollector
     };
 
     private static string? Kernel(string? kernelVersion) => kernelVersion?.StartsWith("Darwin ", StringComparison.Ordinal) == true ? kernelVersion["Darwin ".Length..] : kernelVersion;
+
+    [GeneratedRegex(@"^\{ sec = (?<sec>\d{1,12}), usec = \d+ \}", RegexOptions.CultureInvariant)]
+    private static partial Regex BootTimeValue();
 
     [GeneratedRegex(@"^(?<name>macOS|OS X|Mac OS X) (?<version>\d+(\.\d+){0,2})( \((?<build>[0-9A-Za-z]+)\))?$", RegexOptions.CultureInvariant)]
     private static partial Regex OsVersion();

@@ -18,6 +18,9 @@ public static class RegFile
     /// <summary>Longest logical line (a value with its continuations) read; larger values are skipped and reported.</summary>
     public const int MaxValueChars = 4 * 1024 * 1024;
 
+    /// <summary>The keys the agent exports hold a few thousand subkeys; far more means a whole hive, which would only fill memory.</summary>
+    public const int MaxKeys = 200_000;
+
     public sealed record Result(RegistrySnapshot Snapshot, int FormatVersion, IReadOnlyList<CollectionProblem> Problems);
 
     public static Result Read(string path) => Parse(RecordedInput.ReadBytes(path), Path.GetFileName(path));
@@ -39,6 +42,9 @@ public static class RegFile
         Dictionary<string, RegistryValue>? current = null;
         var skipKey = false;
         var lineNumber = 1;
+        // regedit ends every line, the last one included, with CRLF; a file that stops mid-line was cut off, and its
+        // last value may look valid while it is not ("dword:0003" of "dword:00030000").
+        var cutOff = text.Length > 0 && text[^1] != '\n';
         while (reader.ReadLine() is { } physical)
         {
             lineNumber++;
@@ -65,6 +71,11 @@ public static class RegFile
                 {
                     snapshot.RemoveKey(path[1..]);
                     skipKey = true;
+                }
+                else if (snapshot.KeyCount >= MaxKeys)
+                {
+                    problems.Add(new(fileName, startLine, $"more than {MaxKeys} keys: this key and the rest of the file are skipped (export only the keys the agent needs)"));
+                    break;
                 }
                 else
                 {
@@ -104,6 +115,7 @@ public static class RegFile
                 }
             }
 
+            truncated |= cutOff && reader.Peek() == -1;
             if (skipKey)
             {
                 continue;
@@ -196,7 +208,9 @@ public static class RegFile
     {
         try
         {
-            return encoding.GetString(bytes, offset, bytes.Length - offset);
+            // A UTF-16 file cut at an odd byte loses half a character; the line it was on is reported as truncated.
+            var count = bytes.Length - offset;
+            return encoding.GetString(bytes, offset, encoding is UnicodeEncoding ? count & ~1 : count);
         }
         catch (DecoderFallbackException e)
         {

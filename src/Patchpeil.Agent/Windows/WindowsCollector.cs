@@ -16,6 +16,7 @@ public static partial class WindowsCollector
     public const string ComputerSystemProductFile = "computersystemproduct.csv";
     public const string BiosFile = "bios.csv";
     public const string OperatingSystemFile = "operatingsystem.csv";
+    public const string ServicesFile = "services.csv";
 
     /// <summary>Registry keys exported by the live collector; missing keys (no pending reboot) are simply absent.</summary>
     public static readonly string[] ExportedKeys =
@@ -39,6 +40,7 @@ public static partial class WindowsCollector
         (ComputerSystemProductFile, "Get-CimInstance Win32_ComputerSystemProduct | Select-Object UUID,IdentifyingNumber,Vendor,Name | ConvertTo-Csv -NoTypeInformation"),
         (BiosFile, "Get-CimInstance Win32_BIOS | Select-Object SerialNumber,Manufacturer,SMBIOSBIOSVersion | ConvertTo-Csv -NoTypeInformation"),
         (OperatingSystemFile, "Get-CimInstance Win32_OperatingSystem | Select-Object CSName,Caption,Version,@{n='LastBootUpTime';e={$_.LastBootUpTime.ToUniversalTime().ToString('o')}} | ConvertTo-Csv -NoTypeInformation"),
+        (ServicesFile, "Get-CimInstance Win32_Service | Select-Object Name,DisplayName,State,StartMode,PathName | ConvertTo-Csv -NoTypeInformation"),
     ];
 
     /// <summary>Placeholder values firmware vendors leave in SMBIOS; they identify no device, so they are not used as identity.</summary>
@@ -113,8 +115,10 @@ public static partial class WindowsCollector
             HardwareUuid(product?.GetValueOrDefault("UUID")),
             Serial(bios?.GetValueOrDefault("SerialNumber")) ?? Serial(product?.GetValueOrDefault("IdentifyingNumber")),
             WindowsRegistryInventory.MachineGuid(registry));
+        var databases = DatabaseRecognizer.Recognise(software);
+        databases.AddRange(DatabaseServices(ReadCsv(folder, ServicesFile, problems), databases));
         var report = new AgentReport(
-            Guid.NewGuid(), time.GetUtcNow().UtcDateTime, AgentInfo.Version, true, device, os, software, updates, [], DatabaseRecognizer.Recognise(software));
+            Guid.NewGuid(), time.GetUtcNow().UtcDateTime, AgentInfo.Version, true, device, os, software, updates, [], databases);
         return new CollectionResult(report, problems);
     }
 
@@ -150,6 +154,37 @@ public static partial class WindowsCollector
         {
             Directory.Delete(folder, true);
         }
+    }
+
+    /// <summary>
+    /// Database engines running as services but absent from the Uninstall keys: SQL Server Express bundled by a
+    /// school administration package, or a server unpacked from a zip and registered as a service. The version is not
+    /// in the service entry, so it is left empty and the evidence names the service.
+    /// </summary>
+    public static IEnumerable<DatabaseInfo> DatabaseServices(IEnumerable<IReadOnlyDictionary<string, string>> services, IReadOnlyCollection<DatabaseInfo> known)
+    {
+        var found = new List<DatabaseInfo>();
+        foreach (var service in services)
+        {
+            var name = service.GetValueOrDefault("Name")?.Trim() ?? "";
+            var engine = name switch
+            {
+                "MSSQLSERVER" => "SQL Server",
+                _ when name.StartsWith("MSSQL$", StringComparison.OrdinalIgnoreCase) => "SQL Server",
+                _ when PostgresService().IsMatch(name) => "PostgreSQL",
+                _ when MySqlService().IsMatch(name) => "MySQL",
+                _ when name.Equals("MariaDB", StringComparison.OrdinalIgnoreCase) => "MariaDB",
+                _ when name.Equals("MongoDB", StringComparison.OrdinalIgnoreCase) => "MongoDB",
+                _ when name.Equals("Redis", StringComparison.OrdinalIgnoreCase) || name.Equals("Memurai", StringComparison.OrdinalIgnoreCase) => "Redis",
+                _ => null,
+            };
+            if (engine is not null && !known.Any(d => d.Engine == engine) && !found.Any(d => d.Engine == engine && d.Evidence.EndsWith(":" + name, StringComparison.Ordinal)))
+            {
+                found.Add(new DatabaseInfo(engine, "", $"windows-service:{name}"));
+            }
+        }
+
+        return found;
     }
 
     /// <summary>User hives from `reg query HKU`: local (S-1-5-21-…) and Entra ID (S-1-12-1-…) accounts, not their _Classes.</summary>
@@ -201,6 +236,12 @@ public static partial class WindowsCollector
 
     [GeneratedRegex(@"^KB\d{5,8}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex KbNumber();
+
+    [GeneratedRegex(@"^postgresql(-x64|-x86)?-\d+(\.\d+)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PostgresService();
+
+    [GeneratedRegex(@"^MySQL\d*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex MySqlService();
 
     [GeneratedRegex(@"^S-1-(5-21|12-1)(-\d+)+$", RegexOptions.CultureInvariant)]
     private static partial Regex UserSid();
