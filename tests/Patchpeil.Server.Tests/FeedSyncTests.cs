@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -241,6 +242,121 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
         var again = await RunAsync(kev);
         Assert.Equal((FeedRunOutcome.Succeeded, 0, 0), (again.Outcome, again.Added, again.Unchanged));
         Assert.Equal([304], Server.TakeLog().Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task AKeyWhoseFingerprintDiffersFromTheMetadataIsNotTrustedAndTheRunFails()
+    {
+        var other = new TestCsafProvider(Server, new TestOpenPgpKey(), "https://www.cisa.gov/", rolie: true);
+        PublishCisa();
+        // The metadata still names the first key's fingerprint, but the key file now holds another key.
+        Server.Write(TestCsafProvider.KeyPath, other.Key.ArmouredPublicKey);
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+
+        var run = await RunAsync(id);
+        Assert.Equal(FeedRunOutcome.Failed, run.Outcome);
+        Assert.Contains("[pgp.fingerprint]", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("[csaf.no-keys]", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(await StoredCsafIdsAsync());
+        Assert.DoesNotContain(Server.TakeLog(), r => r.Path.StartsWith(TestCsafProvider.DirectoryPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnOsvExportZipIsImportedThroughTheSameChecksAsAnUpload()
+    {
+        using (var buffer = new MemoryStream())
+        {
+            using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var file in Directory.GetFiles(Fixture("osv", "trustify"), "*.json").Order(StringComparer.Ordinal))
+                {
+                    zip.CreateEntryFromFile(file, Path.GetFileName(file));
+                }
+            }
+
+            Server.Write("/NuGet/all.zip", buffer.ToArray());
+        }
+
+        var id = await AddSourceAsync(FeedSyncKind.Osv, Server.Url("/NuGet/all.zip").ToString());
+        var run = await RunAsync(id);
+        Assert.NotEqual(FeedRunOutcome.Failed, run.Outcome);
+        Assert.True(run.Added > 0, Describe(run));
+        Assert.Equal(run.Added, await QueryAsync(db => db.Set<Advisory>().CountAsync(a => a.Source == AdvisorySource.Osv)));
+        var again = await RunAsync(id);
+        Assert.Equal((0, 0), (again.Added, again.Changed));
+        Assert.Contains(Server.TakeLog(), r => r.Path == "/NuGet/all.zip" && r.Status == 304);
+    }
+
+    [Fact]
+    public async Task NvdPagesAreFetchedWithTheApiKeyAndAFailedPageIsResumedByTheNextRun()
+    {
+        const string api = "/rest/json/cves/2.0";
+        var records = Directory.GetFiles(Fixture("nvd", "cve-2.0-records"), "*.json").Order(StringComparer.Ordinal)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f))!).ToList();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Query, string? Key)>();
+        var failuresLeft = 4; // every attempt of one run at the second page
+        Server.Dynamic = async context =>
+        {
+            if (context.Request.Path != api)
+            {
+                return false;
+            }
+
+            seen.Enqueue((context.Request.QueryString.Value ?? "", context.Request.Headers["apiKey"].FirstOrDefault()));
+            var start = int.Parse(context.Request.Query["startIndex"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            var perPage = int.Parse(context.Request.Query["resultsPerPage"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            if (start == 2 && Interlocked.Decrement(ref failuresLeft) >= 0)
+            {
+                context.Response.StatusCode = 503;
+                return true;
+            }
+
+            var page = new JsonObject
+            {
+                ["resultsPerPage"] = perPage,
+                ["startIndex"] = start,
+                ["totalResults"] = records.Count,
+                ["format"] = "NVD_CVE",
+                ["version"] = "2.0",
+                ["timestamp"] = "2025-10-25T00:00:00.000",
+                ["vulnerabilities"] = new JsonArray(records.Skip(start).Take(perPage).Select(r => (JsonNode)new JsonObject { ["cve"] = r.DeepClone() }).ToArray()),
+            };
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(page.ToJsonString());
+            return true;
+        };
+
+        var app = await AppAsync();
+        var nvd = app.Services.GetRequiredService<IOptions<NvdSyncOptions>>().Value;
+        (nvd.ResultsPerPage, nvd.DelayWithKey, nvd.DelayWithoutKey) = (2, TimeSpan.Zero, TimeSpan.Zero);
+        var id = await AddSourceAsync(FeedSyncKind.Nvd, Server.Url(api).ToString());
+        const string key = "nvd-test-key-123";
+        await app.WithSystemAsync(async (sp, db) =>
+        {
+            var source = await db.Set<FeedSyncSource>().SingleAsync(s => s.Id == id);
+            source.ProtectedApiKey = sp.GetRequiredService<IDataProtectionProvider>().CreateProtector(FeedSyncRunner.ApiKeyPurpose).Protect(key);
+            return await db.SaveChangesAsync();
+        });
+
+        var first = await RunAsync(id);
+        Assert.True(first.Outcome == FeedRunOutcome.Warnings, Describe(first));
+        Assert.Equal(2, first.Added);
+        Assert.Contains("the next run resumes at result 2", first.Errors, StringComparison.Ordinal);
+
+        seen.Clear();
+        var second = await RunAsync(id);
+        Assert.True(second.Outcome == FeedRunOutcome.Succeeded, Describe(second));
+        Assert.Equal(4, second.Added);
+        Assert.StartsWith("?resultsPerPage=2&startIndex=2", seen.First().Query, StringComparison.Ordinal);
+        Assert.All(seen, r => Assert.Equal(key, r.Key));
+        Assert.Equal(6, await QueryAsync(db => db.Set<Advisory>().CountAsync(a => a.Source == AdvisorySource.Nvd)));
+
+        // Caught up: the next run asks only for what changed since.
+        seen.Clear();
+        var third = await RunAsync(id);
+        Assert.True(third.Outcome == FeedRunOutcome.Succeeded, Describe(third));
+        Assert.Equal((0, 0), (third.Added, third.Changed));
+        Assert.All(seen, r => Assert.Contains("lastModStartDate=", r.Query, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -44,6 +44,9 @@ public sealed class FeedServer : IAsyncDisposable
 
     public ConcurrentQueue<ServedRequest> Log { get; } = new();
 
+    /// <summary>Answers requests that are not files (an API); returns false to fall through to the files.</summary>
+    public Func<HttpContext, Task<bool>>? Dynamic { get; set; }
+
     public static async Task<FeedServer> StartAsync()
     {
         var server = new FeedServer(Directory.CreateTempSubdirectory("patchpeil-feedserver-").FullName);
@@ -64,6 +67,12 @@ public sealed class FeedServer : IAsyncDisposable
                 }
 
                 server.Log.Enqueue(new ServedRequest(path, fault.Status, conditional));
+                return;
+            }
+
+            if (server.Dynamic is { } dynamic && await dynamic(context))
+            {
+                server.Log.Enqueue(new ServedRequest(path, context.Response.StatusCode, conditional));
                 return;
             }
 

@@ -10,6 +10,9 @@ public static class FeedSyncSetup
         services.AddOptions<FeedHttpOptions>().BindConfiguration("FeedSync:Http")
             .Validate(o => o.MaxAttempts >= 1 && o.AttemptTimeout > TimeSpan.Zero && o.MaxDocumentBytes > 0 && o.MaxBulkBytes > 0, "FeedSync:Http needs positive limits and at least one attempt.")
             .ValidateOnStart();
+        services.AddOptions<NvdSyncOptions>().BindConfiguration("FeedSync:Nvd")
+            .Validate(o => o.ResultsPerPage is > 0 and <= 2000 && o.WindowDays is > 0 and <= 120, "FeedSync:Nvd needs 1-2000 results per page and a window of 1-120 days.")
+            .ValidateOnStart();
         services.AddOptions<FeedSyncOptions>().BindConfiguration("FeedSync")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "FeedSync:PollInterval must be positive.")
             .ValidateOnStart();
@@ -32,6 +35,7 @@ public static class FeedSyncSetup
         services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Kev, FeedSource.Kev));
         services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Epss, FeedSource.Epss));
         services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Osv, FeedSource.Osv));
+        services.AddSingleton<IFeedSync, NvdSync>();
         services.AddSingleton<FeedSyncRunner>();
         services.AddSingleton<FeedSyncScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedSyncScheduler>());
