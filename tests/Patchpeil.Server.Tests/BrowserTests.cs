@@ -163,6 +163,83 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await ScreenshotAsync(page, "audit");
     }
 
+    [Fact]
+    public async Task ItStaffImportsACsvSeesBadRowsThenMapsUnknownSoftwareAndFillsTheSupplierRegister()
+    {
+        var (page, _) = await OpenAsync();
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Import");
+        var client = new Patchpeil.Contracts.PatchpeilClient(await organisation.ApiClientAsync());
+        await client.CreateSchoolAsync(new Patchpeil.Contracts.SchoolInput("De Regenboog", "12AB"));
+        var saas = await client.CreateAssetAsync(new Patchpeil.Contracts.AssetInput(Patchpeil.Contracts.AssetKind.Saas, "ParnasSys", null, null, null, null, null,
+            Patchpeil.Contracts.BivLevel.High, Patchpeil.Contracts.BivLevel.High, Patchpeil.Contracts.BivLevel.High, true, null));
+        var folder = Directory.CreateTempSubdirectory("patchpeil-import-");
+        var bad = Path.Combine(folder.FullName, "fout.csv");
+        var good = Path.Combine(folder.FullName, "inventaris.csv");
+        const string Header = "school;hostname;soort;softwarenaam;versie;leverancier\r\n";
+        await File.WriteAllTextAsync(bad, Header + "12AB;lok12-pc03;apparaat;Mozilla Firefox (x64 nl);133.0.3;Mozilla\r\n12AB;lok 12;apparaat;;;\r\n");
+        await File.WriteAllTextAsync(good, Header + "12AB;lok12-pc03;apparaat;Mozilla Firefox (x64 nl);133.0.3;Mozilla\r\n12AB;lok12-pc03;;Rekenrijk Desktop;4.1;Noordhoff\r\n");
+
+        await page.GotoAsync("/account/signin");
+        await page.GetByLabel("E-mailadres").FillAsync(organisation.AdminEmail);
+        await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
+        await page.GetByLabel("Wachtwoord").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Importeren", Exact = true }).ClickAsync();
+        await CheckAccessibilityAsync(page, "import");
+        await page.GetByLabel("Bestand").SetInputFilesAsync(bad);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Importeren", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Geweigerd" })).ToBeVisibleAsync();
+        var problems = page.GetByRole(AriaRole.Table, new() { Name = "Problemen per regel" });
+        await Assertions.Expect(problems.GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync("3");
+        await Assertions.Expect(problems).ToContainTextAsync("'lok 12' is not a host name");
+        await ScreenshotAsync(page, "import-refused");
+        await CheckAccessibilityAsync(page, "import-refused");
+
+        await page.GetByLabel("Bestand").SetInputFilesAsync(good);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Importeren", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Geïmporteerd" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "import-applied");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Niet-herkende software" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "Rekenrijk Desktop" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "unmapped");
+        await page.GetByRole(AriaRole.Row, new() { Name = "Rekenrijk Desktop" }).GetByRole(AriaRole.Link, new() { Name = "Nieuwe koppeling" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Naam", new() { Exact = true })).ToHaveValueAsync("Rekenrijk Desktop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "mappings-error");
+        await page.GetByLabel("Identiteit (purl of CPE)").FillAsync("cpe:2.3:a:noordhoff:rekenrijk");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "cpe:2.3:a:noordhoff:rekenrijk" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "mappings");
+        await page.GotoAsync("/software/unmapped");
+        await Assertions.Expect(page.GetByText("Alle geïmporteerde software is herkend.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Leveranciers en SaaS" }).ClickAsync();
+        await CheckAccessibilityAsync(page, "suppliers-empty");
+        await page.GetByRole(AriaRole.Link, new() { Name = "ParnasSys" }).ClickAsync();
+        await page.GetByLabel("Leverancier", new() { Exact = true }).FillAsync("Topicus");
+        await page.GetByLabel("Product of dienst").FillAsync("ParnasSys");
+        await page.GetByLabel("Patchafspraak").FillAsync("Kritieke kwetsbaarheden binnen 72 uur");
+        await page.GetByLabel("ROSA-certificering").SelectOptionAsync("Certified");
+        await page.GetByLabel("Volgende beoordeling").FillAsync("2027-01-15");
+        await CheckAccessibilityAsync(page, "supplier-edit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "ParnasSys" })).ToContainTextAsync("Gecertificeerd");
+        await ScreenshotAsync(page, "suppliers");
+        await CheckAccessibilityAsync(page, "suppliers");
+
+        var pc = (await client.GetAssetsAsync(q: "lok12-pc03")).Items.Single();
+        await page.GotoAsync($"/assets/components/{pc.Id}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "Mozilla Firefox (x64 nl)" })).ToContainTextAsync("cpe:2.3:a:mozilla:firefox:133.0.3");
+        await ScreenshotAsync(page, "components");
+        await CheckAccessibilityAsync(page, "components");
+        Assert.Equal(saas.Id, (await client.GetAssetAsync(saas.Id)).Id);
+        folder.Delete(recursive: true);
+    }
+
     private static async Task CheckAccessibilityAsync(IPage page, string name)
     {
         var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });

@@ -27,6 +27,9 @@ public static class WebSetup
                 o.Conventions.AuthorizePage("/Settings/Audit", Policies.Audit);
                 o.Conventions.AuthorizePage("/Account/SignOut");
                 o.Conventions.AuthorizePage("/Advisories/Import", Policies.Write);
+                o.Conventions.AuthorizePage("/Assets/Import", Policies.Write);
+                o.Conventions.AuthorizePage("/Software/Mappings", Policies.Admin);
+                o.Conventions.AuthorizePage("/Software/DeleteMapping", Policies.Admin);
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
