@@ -16,7 +16,7 @@ namespace Patchpeil.Server.Cli;
 /// <summary>The `patchpeil` command line. Every command runs on the same services as the server.</summary>
 public static class PatchpeilCli
 {
-    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory", "feeds"];
+    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory", "feeds", "scan"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -140,6 +140,7 @@ public static class PatchpeilCli
         identify.SetAction(_ => InventoryCommands.Identify(SoftwareCatalog.Default, Console.In, Console.Out, Console.Error));
         root.Subcommands.Add(new Command("inventory", "See how Patchpeil reads installed software.") { identify });
         root.Subcommands.Add(FeedsCommand());
+        root.Subcommands.Add(ScanCommand.Build());
 
         return root;
     }
