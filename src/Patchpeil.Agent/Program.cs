@@ -1,13 +1,14 @@
 using System.Text.Json;
+using Patchpeil.Agent.CheckIn;
 using Patchpeil.Agent.Linux;
 using Patchpeil.Contracts;
 
 // The Patchpeil agent collects inventory; it never installs or changes anything on the device.
-// This build collects on Linux and writes the report to a file or standard output; enrolment and upload to the
-// server come with the check-in API.
-if (args is not ["run", ..])
+if (args is not [("run" or "enroll" or "service"), ..])
 {
-    Console.Error.WriteLine("usage: patchpeil-agent run [--output report.json] [--root /]");
+    Console.Error.WriteLine("usage: patchpeil-agent run [--output report.json] [--root /] [--config DIR]");
+    Console.Error.WriteLine("       patchpeil-agent enroll --server URL --secret S [--config DIR]");
+    Console.Error.WriteLine("       patchpeil-agent service [--interval SECONDS] [--jitter SECONDS] [--config DIR]");
     return 2;
 }
 
@@ -19,7 +20,22 @@ if (!OperatingSystem.IsLinux())
     return 2;
 }
 
-var report = await new LinuxCollector(root, TimeProvider.System).CollectAsync();
+Func<CancellationToken, Task<AgentReport>> collect = ct => new LinuxCollector(root, TimeProvider.System).CollectAsync(ct);
+switch (args[0])
+{
+    case "enroll":
+        return await AgentCommands.EnrollAsync(args, collect);
+    case "service":
+        return await AgentCommands.ServiceAsync(args, collect);
+}
+
+var config = Option("--config") ?? AgentState.DefaultFolder;
+if (output is null && AgentState.Load(config) is not null)
+{
+    return await AgentCommands.UploadOnceAsync(config, collect);
+}
+
+var report = await collect(CancellationToken.None);
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions(PatchpeilClient.JsonOptions) { WriteIndented = true });
 if (output is null)
 {

@@ -4,6 +4,7 @@ using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory;
+using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Organisations;
 using Patchpeil.Server.Web;
 
@@ -29,6 +30,7 @@ public static class PatchpeilApp
         builder.Services.AddWebUi();
         builder.Services.AddPatchpeilApi();
         builder.Services.AddAdvisories();
+        builder.Services.AddAgents();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -41,6 +43,7 @@ public static class PatchpeilApp
         app.MapHealth();
         app.MapOrganisationsApi();
         app.MapInventoryApi();
+        app.MapAgentApi();
         app.MapAdvisoriesApi();
         app.MapAuditApi();
         app.MapWebUi();
