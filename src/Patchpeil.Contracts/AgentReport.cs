@@ -14,6 +14,7 @@ namespace Patchpeil.Contracts;
 /// <param name="InstalledUpdates">Installed updates the OS lists separately (Windows KB numbers).</param>
 /// <param name="PendingUpdates">Updates the OS already knows are available, as reported by its package manager.</param>
 /// <param name="Databases">Database engines recognised among the packages and services.</param>
+/// <param name="Delta">Set on a delta report (<paramref name="Full"/> false): the base it applies to and what was removed.</param>
 public sealed record AgentReport(
     Guid ReportId,
     DateTime CollectedUtc,
@@ -24,7 +25,8 @@ public sealed record AgentReport(
     IReadOnlyList<InstalledItem> Software,
     IReadOnlyList<string> InstalledUpdates,
     IReadOnlyList<PendingUpdate> PendingUpdates,
-    IReadOnlyList<DatabaseInfo> Databases);
+    IReadOnlyList<DatabaseInfo> Databases,
+    AgentDelta? Delta = null);
 
 /// <summary>How the device is recognised. School images are cloned, so hardware identity beats host name.</summary>
 /// <param name="Hostname">Host name.</param>

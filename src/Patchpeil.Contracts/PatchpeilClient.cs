@@ -94,6 +94,34 @@ public sealed class PatchpeilClient(HttpClient http)
     /// <summary>Deletes an asset.</summary>
     public Task DeleteAssetAsync(Guid id, CancellationToken cancellationToken = default) => DeleteAsync($"/api/v1/assets/{id}", cancellationToken);
 
+    /// <summary>Exchanges an enrollment secret for a device key (no API token needed).</summary>
+    public Task<AgentEnrollResponse> EnrollAgentAsync(AgentEnrollRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<AgentEnrollResponse>(HttpMethod.Post, "/api/v1/agent/enroll", request, cancellationToken);
+
+    /// <summary>Sends an agent report; the HttpClient must carry the device key as its bearer token.</summary>
+    public Task<AgentReportResult> SendAgentReportAsync(AgentReport report, CancellationToken cancellationToken = default) =>
+        SendAsync<AgentReportResult>(HttpMethod.Post, "/api/v1/agent/reports", report, cancellationToken);
+
+    /// <summary>Creates an enrollment secret (administrators); the answer holds the secret, shown this once.</summary>
+    public Task<EnrollmentSecretDto> CreateEnrollmentSecretAsync(EnrollmentSecretInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<EnrollmentSecretDto>(HttpMethod.Post, "/api/v1/agent/enrollment-secrets", input, cancellationToken);
+
+    /// <summary>Revokes an enrollment secret; devices already enrolled keep working.</summary>
+    public Task<EnrollmentSecretDto> RevokeEnrollmentSecretAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<EnrollmentSecretDto>(HttpMethod.Post, $"/api/v1/agent/enrollment-secrets/{id}/revoke", new { }, cancellationToken);
+
+    /// <summary>The enrolled devices.</summary>
+    public Task<List<AgentDeviceDto>> GetAgentDevicesAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<List<AgentDeviceDto>>("/api/v1/agent/devices", cancellationToken);
+
+    /// <summary>Revokes a device: its key stops working and it cannot enroll again.</summary>
+    public Task<AgentDeviceDto> RevokeAgentDeviceAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<AgentDeviceDto>(HttpMethod.Post, $"/api/v1/agent/devices/{id}/revoke", new { }, cancellationToken);
+
+    /// <summary>Asks a device to send a full report next time.</summary>
+    public Task<AgentDeviceDto> RequestFullReportAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<AgentDeviceDto>(HttpMethod.Post, $"/api/v1/agent/devices/{id}/request-full", new { }, cancellationToken);
+
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
@@ -154,9 +182,15 @@ public sealed class PatchpeilApiException : Exception
     /// <summary>The HTTP status code.</summary>
     public int StatusCode { get; }
 
+    /// <summary>How long the server asks the caller to wait (429, 503), when it said so.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
     internal static async Task<PatchpeilApiException> FromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        return new PatchpeilApiException((int)response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {body}");
+        return new PatchpeilApiException((int)response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {body}")
+        {
+            RetryAfter = response.Headers.RetryAfter?.Delta,
+        };
     }
 }

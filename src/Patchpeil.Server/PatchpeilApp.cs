@@ -5,6 +5,7 @@ using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory;
+using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Organisations;
 using Patchpeil.Server.Web;
 
@@ -32,6 +33,7 @@ public static class PatchpeilApp
         builder.Services.AddAdvisories();
         builder.Services.AddFeedSync();
         builder.Services.AddImports();
+        builder.Services.AddAgents();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -45,6 +47,7 @@ public static class PatchpeilApp
         app.MapOrganisationsApi();
         app.MapInventoryApi();
         app.MapImportsApi();
+        app.MapAgentApi();
         app.MapAdvisoriesApi();
         app.MapAuditApi();
         app.MapWebUi();

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting;
@@ -238,6 +239,58 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await CheckAccessibilityAsync(page, "components");
         Assert.Equal(saas.Id, (await client.GetAssetAsync(saas.Id)).Id);
         folder.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task AdministratorCreatesEnrollmentSecretAndReadsAnAgentsAssetPage()
+    {
+        var (page, baseUrl) = await OpenAsync();
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Agentpagina");
+        var admin = new Contracts.PatchpeilClient(await organisation.ApiClientAsync());
+        var secret = (await admin.CreateEnrollmentSecretAsync(new Contracts.EnrollmentSecretInput("Via API", null, null))).Secret!;
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        var device = new Contracts.DeviceIdentity("lln-laptop-007", "6f1d2a9e-1234-4abc-9def-0123456789ab", null, null);
+        var enrolled = (await (await http.PostAsJsonAsync("/api/v1/agent/enroll", new Contracts.AgentEnrollRequest(secret, device, "1.0.0"), Contracts.PatchpeilClient.JsonOptions))
+            .Content.ReadFromJsonAsync<Contracts.AgentEnrollResponse>(Contracts.PatchpeilClient.JsonOptions))!;
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", enrolled.DeviceKey);
+        var report = new Contracts.AgentReport(Guid.NewGuid(), DateTime.UtcNow, "1.0.0", true, device,
+            new Contracts.OperatingSystemInfo("linux", "Debian GNU/Linux 12 (bookworm)", null, "12", null, "debian", "12", "6.1.0-28-amd64", DateTime.UtcNow.AddDays(-2), true),
+            [new("dpkg", "openssl", "3.0.15-1~deb12u1", null, "amd64", "openssl"), new("dpkg", "postgresql-15", "15.10-0+deb12u1", null, "amd64", "postgresql-15")],
+            [], [new("openssl", "3.0.15-1~deb12u1", "3.0.16-1~deb12u1", "bookworm-security")], [new("PostgreSQL", "15.10-0+deb12u1", "postgresql-15")]);
+        (await http.PostAsJsonAsync("/api/v1/agent/reports", report, Contracts.PatchpeilClient.JsonOptions)).EnsureSuccessStatusCode();
+
+        await page.GotoAsync("/account/signin");
+        await page.GetByLabel("E-mailadres").FillAsync(organisation.AdminEmail);
+        await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
+        await page.GetByLabel("Wachtwoord").PressAsync("Enter");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Agent-aanmelding" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Agent-aanmelding", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmeldgeheim aanmaken" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeFocusedAsync();
+        await page.GetByLabel("Naam").FillAsync("Uitrol groep 8");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmeldgeheim aanmaken" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#new-secret")).ToContainTextAsync("ppe_");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "1" }).First).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "enrollment");
+        await ScreenshotAsync(page, "enrollment");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Apparaten & systemen" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Laatst gezien" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "assets-last-seen");
+        await page.GetByRole(AriaRole.Link, new() { Name = "lln-laptop-007" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "lln-laptop-007", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Debian GNU/Linux 12 (bookworm)").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("12 · kernel 6.1.0-28-amd64").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "postgresql-15" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Zoek in software" }).FillAsync("openssl");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zoeken" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("1 van 2 onderdelen.")).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "asset-detail");
+        await ScreenshotAsync(page, "asset-detail");
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Installed software" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "asset-detail-en");
     }
 
     private static async Task CheckAccessibilityAsync(IPage page, string name)

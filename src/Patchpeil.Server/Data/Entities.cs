@@ -75,6 +75,12 @@ public sealed class Asset : ITenantOwned, IAudited
     public DateTime CreatedUtc { get; set; }
     public DateTime UpdatedUtc { get; set; }
 
+    /// <summary>When an agent or connector last reported this asset; null for assets entered by hand.</summary>
+    public DateTime? LastSeenUtc { get; set; }
+
+    /// <summary>The operating system's patch level as last reported (Windows build.UBR, or distribution release and kernel).</summary>
+    public string? PatchLevel { get; set; }
+
     /// <summary>The highest of the three BIV levels: how critical the asset is. Stored so lists can filter and sort on it.</summary>
     public BivLevel Criticality { get; set; }
 

@@ -7,6 +7,7 @@ using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Inventory;
+using Patchpeil.Server.Inventory.Agents;
 
 namespace Patchpeil.Server.Data;
 
@@ -83,6 +84,8 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
             b.Property(a => a.Hostname).HasMaxLength(253);
             b.Property(a => a.Platform).HasMaxLength(200);
             b.Property(a => a.Owner).HasMaxLength(200);
+            b.Property(a => a.PatchLevel).HasMaxLength(200);
+            b.HasIndex(a => new { a.OrganisationId, a.LastSeenUtc });
             b.Property(a => a.SearchText).HasMaxLength(1000);
             b.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
             b.Property(a => a.Availability).HasConversion<string>().HasMaxLength(10);
@@ -129,6 +132,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         builder.ConfigureAdvisories();
         builder.ConfigureFeedSync();
         builder.ConfigureImports();
+        builder.ConfigureAgents();
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

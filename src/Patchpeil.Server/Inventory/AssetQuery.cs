@@ -7,10 +7,13 @@ namespace Patchpeil.Server.Inventory;
 /// <summary>Search, filters, sorting and paging of the asset list: one definition for the page, the API and the CSV export.</summary>
 public sealed record AssetQuery(
     string? Q = null, Guid? SchoolId = null, AssetKind? Kind = null, BivLevel? Criticality = null,
-    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25)
+    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25, int? NotSeenDays = null)
 {
+    /// <summary>The moment "not seen for N days" counts back from; set by the caller from its TimeProvider.</summary>
+    public DateTime Now { get; init; } = DateTime.UnixEpoch;
+
     public static readonly int[] PageSizes = [25, 50, 100, 200];
-    public static readonly string[] SortKeys = ["name", "kind", "hostname", "school", "criticality"];
+    public static readonly string[] SortKeys = ["name", "kind", "hostname", "school", "criticality", "lastseen"];
 
     public AssetQuery Normalised() => this with
     {
@@ -18,6 +21,7 @@ public sealed record AssetQuery(
         Sort = Sort is not null && SortKeys.Contains(Sort, StringComparer.Ordinal) ? Sort : "name",
         Page = Math.Max(1, Page),
         PageSize = PageSizes.Contains(PageSize) ? PageSize : 25,
+        NotSeenDays = NotSeenDays is > 0 and <= 3650 ? NotSeenDays : null,
     };
 
     public IQueryable<Asset> Apply(IQueryable<Asset> assets)
@@ -43,6 +47,13 @@ public sealed record AssetQuery(
             assets = assets.Where(a => a.Criticality == criticality);
         }
 
+        if (NotSeenDays is { } days)
+        {
+            // Only assets that report (agent, connector): one entered by hand was never expected to check in.
+            var cutoff = Now.AddDays(-days);
+            assets = assets.Where(a => a.LastSeenUtc != null && a.LastSeenUtc < cutoff);
+        }
+
         return (Sort, Descending) switch
         {
             ("kind", false) => assets.OrderBy(a => a.Kind).ThenBy(a => a.Name),
@@ -53,6 +64,8 @@ public sealed record AssetQuery(
             ("school", true) => assets.OrderByDescending(a => a.School!.Name).ThenBy(a => a.Name),
             ("criticality", false) => assets.OrderBy(a => a.Criticality).ThenBy(a => a.Name),
             ("criticality", true) => assets.OrderByDescending(a => a.Criticality).ThenBy(a => a.Name),
+            ("lastseen", false) => assets.OrderBy(a => a.LastSeenUtc).ThenBy(a => a.Name),
+            ("lastseen", true) => assets.OrderByDescending(a => a.LastSeenUtc).ThenBy(a => a.Name),
             (_, true) => assets.OrderByDescending(a => a.Name).ThenBy(a => a.Id),
             _ => assets.OrderBy(a => a.Name).ThenBy(a => a.Id),
         };
