@@ -20,8 +20,9 @@ public abstract class ImportTests(PostgresServer postgres, Provider provider) : 
 
     private static async Task<(HttpStatusCode Status, ImportResultDto? Result)> PostCsvAsync(HttpClient http, byte[] content, bool checkOnly = false, string fileName = "inventaris.csv")
     {
+        // What `curl --data-binary @file` sends: the raw file, labelled as a url-encoded form.
         using var body = new ByteArrayContent(content);
-        body.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
         var response = await http.PostAsync($"/api/v1/imports/csv?fileName={Uri.EscapeDataString(fileName)}&checkOnly={(checkOnly ? "true" : "false")}", body);
         var result = response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity
             ? await response.Content.ReadFromJsonAsync<ImportResultDto>(PatchpeilClient.JsonOptions)
@@ -120,6 +121,25 @@ public abstract class ImportTests(PostgresServer postgres, Provider provider) : 
         Assert.Equal((ImportStatus.Refused, 3), (entry.Status, entry.Problems.Count));
         Assert.Equal(8, entry.Problems[0].Line);
         Assert.True(await app.WithSystemAsync((_, db) => db.AuditEvents.AnyAsync(e => e.Action == "Inventory.ImportRefused")));
+    }
+
+    [Fact]
+    public async Task OversizedCsvIsRefusedWithTheLimitNotCutOff()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Bestuur Groot");
+        var http = await organisation.ApiClientAsync();
+        var big = new StringBuilder("hostname,kind,software,version\n");
+        while (big.Length <= Core.Inventory.InventoryCsv.DefaultMaxBytes)
+        {
+            big.Append("pc-1,device,Some software with a long name to fill the file,1.0\n");
+        }
+
+        var (status, result) = await PostCsvAsync(http, Encoding.UTF8.GetBytes(big.ToString()));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.StartsWith("the file is 5,242,9", Assert.Single(result!.Problems).Message, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithSystemAsync((_, db) => db.Assets.CountAsync()));
     }
 
     [Fact]

@@ -146,7 +146,8 @@ public static partial class ImportsApi
     /// <summary>The file from a multipart form (field `file`) or the raw body (name from `fileName`); Kestrel bounds the size.</summary>
     private static async Task<(string Name, byte[]? Content, ProblemHttpResult? Error)> ReadUploadAsync(HttpRequest request, string? fileName, CancellationToken ct)
     {
-        if (request.HasFormContentType)
+        // Only multipart is a form here: curl --data-binary labels a raw CSV as x-www-form-urlencoded.
+        if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
         {
             var form = await request.ReadFormAsync(ct);
             if (form.Files.GetFile("file") is not { Length: > 0 } file)
