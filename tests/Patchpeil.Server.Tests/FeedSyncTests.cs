@@ -360,6 +360,69 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
     }
 
     [Fact]
+    public async Task AVerifiedDocumentThatFailsCsafValidationIsRejectedWithTheValidatorsReasons()
+    {
+        var csaf = new TestCsafProvider(Server, Key, "https://csaf.io", rolie: true);
+        csaf.WriteMetadata();
+        var tests = Fixture("csaf", "oasis", "csaf_2.0", "test", "validator", "data", "mandatory");
+        csaf.Publish("invalid-6-1-01.json", File.ReadAllBytes(Path.Combine(tests, "oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json")), FirstUpdate);
+        csaf.Publish("valid-6-1-01.json", File.ReadAllBytes(Path.Combine(tests, "oasis_csaf_tc-csaf_2_0-2021-6-1-01-11.json")), FirstUpdate.AddHours(1));
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == FeedRunOutcome.Warnings, Describe(run));
+        Assert.Equal((1, 1), (run.Added, run.Rejected));
+        Assert.Contains("invalid-6-1-01.json", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("6.1.1", run.Errors, StringComparison.Ordinal);
+        Assert.True(await QueryAsync(db => db.Set<ImportRun>().AnyAsync(r => r.FileName.Contains("invalid-6-1-01.json") && r.Quarantined == 1)));
+    }
+
+    [Fact]
+    public async Task CompressedResponsesAreUnpackedAndTheSizeLimitCountsUnpackedBytes()
+    {
+        static byte[] Gzip(byte[] data)
+        {
+            using var buffer = new MemoryStream();
+            using (var zip = new GZipStream(buffer, CompressionLevel.SmallestSize))
+            {
+                zip.Write(data);
+            }
+
+            return buffer.ToArray();
+        }
+
+        var kevJson = Gzip(File.ReadAllBytes(Fixture("kev", "known_exploited_vulnerabilities.json")));
+        var bomb = Gzip(Encoding.ASCII.GetBytes(new string(' ', 40 * 1024 * 1024)));
+        Server.Dynamic = async context =>
+        {
+            var body = context.Request.Path == "/kev.json" ? kevJson : context.Request.Path == "/bomb.json" ? bomb : null;
+            if (body is null)
+            {
+                return false;
+            }
+
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(body);
+            return true;
+        };
+
+        var kev = await AddSourceAsync(FeedSyncKind.Kev, Server.Url("/kev.json").ToString());
+        var run = await RunAsync(kev);
+        Assert.True(run.Outcome == FeedRunOutcome.Succeeded, Describe(run));
+        Assert.Equal(1404, run.Added);
+
+        // 40 MB of spaces in about 40 KB on the wire: stopped at the limit while unpacking, nothing imported.
+        (await AppAsync()).Services.GetRequiredService<IOptions<FeedHttpOptions>>().Value.MaxBulkBytes = 8 * 1024 * 1024;
+        var bombSource = await AddSourceAsync(FeedSyncKind.Kev, Server.Url("/bomb.json").ToString());
+        var refused = await RunAsync(bombSource);
+        Assert.Equal(FeedRunOutcome.Failed, refused.Outcome);
+        Assert.Contains("[http.too-large]", refused.Errors, StringComparison.Ordinal);
+        Assert.True(bomb.Length < 100_000);
+        Assert.Equal(1404, await QueryAsync(db => db.Set<KevEntry>().CountAsync()));
+    }
+
+    [Fact]
     public async Task AnAdministratorEnablesASourceWithAnApiKeyRunsItAndEveryDecisionIsAudited()
     {
         var app = await AppAsync();
