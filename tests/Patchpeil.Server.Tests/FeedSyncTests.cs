@@ -84,6 +84,23 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
     protected Task<List<string>> StoredCsafIdsAsync() =>
         QueryAsync(db => db.Set<Advisory>().Where(a => a.Source == AdvisorySource.Csaf).Select(a => a.DocumentId).OrderBy(d => d).ToListAsync());
 
+    /// <summary>Waits for a background run of the source with this trigger to finish (the scheduler runs it, not the test).</summary>
+    protected async Task<FeedSyncRun> WaitForRunAsync(Guid sourceId, string trigger)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var run = await QueryAsync(db => db.Set<FeedSyncRun>().FirstOrDefaultAsync(r => r.SourceId == sourceId && r.FinishedUtc != null && r.Trigger == trigger));
+            if (run is not null)
+            {
+                return run;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"No finished run of {sourceId} triggered by {trigger}");
+    }
+
     private static string Describe(FeedSyncRun run) => $"{run.Outcome}: {run.Errors}";
 
     [Fact]
@@ -360,6 +377,69 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
     }
 
     [Fact]
+    public async Task AVerifiedDocumentThatFailsCsafValidationIsRejectedWithTheValidatorsReasons()
+    {
+        var csaf = new TestCsafProvider(Server, Key, "https://csaf.io", rolie: true);
+        csaf.WriteMetadata();
+        var tests = Fixture("csaf", "oasis", "csaf_2.0", "test", "validator", "data", "mandatory");
+        csaf.Publish("invalid-6-1-01.json", File.ReadAllBytes(Path.Combine(tests, "oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json")), FirstUpdate);
+        csaf.Publish("valid-6-1-01.json", File.ReadAllBytes(Path.Combine(tests, "oasis_csaf_tc-csaf_2_0-2021-6-1-01-11.json")), FirstUpdate.AddHours(1));
+        var id = await AddSourceAsync(FeedSyncKind.Csaf, Server.Url(TestCsafProvider.MetadataPath).ToString());
+
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == FeedRunOutcome.Warnings, Describe(run));
+        Assert.Equal((1, 1), (run.Added, run.Rejected));
+        Assert.Contains("invalid-6-1-01.json", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("6.1.1", run.Errors, StringComparison.Ordinal);
+        Assert.True(await QueryAsync(db => db.Set<ImportRun>().AnyAsync(r => r.FileName.Contains("invalid-6-1-01.json") && r.Quarantined == 1)));
+    }
+
+    [Fact]
+    public async Task CompressedResponsesAreUnpackedAndTheSizeLimitCountsUnpackedBytes()
+    {
+        static byte[] Gzip(byte[] data)
+        {
+            using var buffer = new MemoryStream();
+            using (var zip = new GZipStream(buffer, CompressionLevel.SmallestSize))
+            {
+                zip.Write(data);
+            }
+
+            return buffer.ToArray();
+        }
+
+        var kevJson = Gzip(File.ReadAllBytes(Fixture("kev", "known_exploited_vulnerabilities.json")));
+        var bomb = Gzip(Encoding.ASCII.GetBytes(new string(' ', 40 * 1024 * 1024)));
+        Server.Dynamic = async context =>
+        {
+            var body = context.Request.Path == "/kev.json" ? kevJson : context.Request.Path == "/bomb.json" ? bomb : null;
+            if (body is null)
+            {
+                return false;
+            }
+
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(body);
+            return true;
+        };
+
+        var kev = await AddSourceAsync(FeedSyncKind.Kev, Server.Url("/kev.json").ToString());
+        var run = await RunAsync(kev);
+        Assert.True(run.Outcome == FeedRunOutcome.Succeeded, Describe(run));
+        Assert.Equal(1404, run.Added);
+
+        // 40 MB of spaces in about 40 KB on the wire: stopped at the limit while unpacking, nothing imported.
+        (await AppAsync()).Services.GetRequiredService<IOptions<FeedHttpOptions>>().Value.MaxBulkBytes = 8 * 1024 * 1024;
+        var bombSource = await AddSourceAsync(FeedSyncKind.Kev, Server.Url("/bomb.json").ToString());
+        var refused = await RunAsync(bombSource);
+        Assert.Equal(FeedRunOutcome.Failed, refused.Outcome);
+        Assert.Contains("[http.too-large]", refused.Errors, StringComparison.Ordinal);
+        Assert.True(bomb.Length < 100_000);
+        Assert.Equal(1404, await QueryAsync(db => db.Set<KevEntry>().CountAsync()));
+    }
+
+    [Fact]
     public async Task AnAdministratorEnablesASourceWithAnApiKeyRunsItAndEveryDecisionIsAudited()
     {
         var app = await AppAsync();
@@ -404,26 +484,24 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
         Assert.DoesNotContain(apiKey, change.Before + change.After, StringComparison.Ordinal);
         Assert.Equal(organisation.Id, change.OrganisationId);
 
+        // Enabled and due: the scheduler runs it at once, on its own.
+        var scheduled = await WaitForRunAsync(kev.Id, "schedule");
+        Assert.True(scheduled.Outcome == FeedRunOutcome.Succeeded, Describe(scheduled));
+        Assert.Equal(1404, scheduled.Added);
+        var nextRun = await QueryAsync(db => db.Set<FeedSyncSource>().Where(s => s.Id == kev.Id).Select(s => s.NextRunUtc).SingleAsync());
+        Assert.True(nextRun > DateTime.UtcNow.AddMinutes(30), $"next run {nextRun:O} should be about an hour away");
+
+        // Run now: the file has not changed, so the server answers 304 and nothing is imported again.
         var run = await client.PostFormAsync(page, page + "?handler=run", []);
         Assert.Equal(HttpStatusCode.Redirect, run.StatusCode);
         Assert.True(await QueryAsync(db => db.AuditEvents.AnyAsync(e => e.Action == "FeedSync.RunRequested" && e.EntityId == kev.Id.ToString())));
-        FeedSyncRun? finished = null;
-        for (var i = 0; i < 600 && finished is null; i++)
-        {
-            finished = await QueryAsync(db => db.Set<FeedSyncRun>().FirstOrDefaultAsync(r => r.SourceId == kev.Id && r.FinishedUtc != null && r.Trigger != "schedule"));
-            if (finished is null)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-        }
-
-        Assert.NotNull(finished);
-        Assert.True(finished.Outcome == FeedRunOutcome.Succeeded, Describe(finished));
-        Assert.Equal(1404, finished.Added);
+        var requested = await WaitForRunAsync(kev.Id, organisation.AdminEmail);
+        Assert.True(requested.Outcome == FeedRunOutcome.Succeeded, Describe(requested));
+        Assert.Equal((0, 1), (requested.Added, requested.Requests));
         var detail = await client.GetStringAsync(page);
         Assert.Contains("Gelukt", detail, StringComparison.Ordinal);
         Assert.Contains("1.404", detail, StringComparison.Ordinal);
-        Assert.Contains("1.404 / 0 / 0", await client.GetStringAsync("/settings/feeds"), StringComparison.Ordinal);
+        Assert.Contains("0 / 0 / 0", await client.GetStringAsync("/settings/feeds"), StringComparison.Ordinal);
     }
 }
 

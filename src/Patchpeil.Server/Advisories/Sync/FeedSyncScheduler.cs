@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,9 @@ public sealed class FeedSyncScheduler(IServiceScopeFactory scopes, FeedSyncRunne
     /// <summary>Queues a run; it starts as soon as the run in progress (if any) ends.</summary>
     public void RequestRun(Guid sourceId, string actor) => _requests.Writer.TryWrite((sourceId, actor));
 
+    /// <summary>Looks for due sources now instead of at the next poll (a source was just enabled).</summary>
+    public void Wake() => _requests.Writer.TryWrite((Guid.Empty, ""));
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         try
@@ -35,8 +39,16 @@ public sealed class FeedSyncScheduler(IServiceScopeFactory scopes, FeedSyncRunne
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<RequestContext>().SetSystem("feed-sync");
             await FeedSyncDefaults.EnsureAsync(scope.ServiceProvider.GetRequiredService<PatchpeilDbContext>(), cancellationToken);
+
+            // A run still "running" long after any attempt could last was cut off by a stop or crash of its host.
+            var db = scope.ServiceProvider.GetRequiredService<PatchpeilDbContext>();
+            var stale = time.GetUtcNow().UtcDateTime.AddHours(-12);
+            await db.Set<FeedSyncRun>()
+                .Where(r => r.Outcome == FeedRunOutcome.Running && r.StartedUtc < stale)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Outcome, FeedRunOutcome.Failed)
+                    .SetProperty(r => r.Errors, "[sync.interrupted] the server stopped during this run; nothing of it beyond the documents already stored was kept"), cancellationToken);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException || e.GetType().Name.Contains("Sql", StringComparison.Ordinal) || e.GetType().Name.Contains("Postgres", StringComparison.Ordinal))
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException)
         {
             // Migrations not applied yet (Database:MigrateOnStart=false): the sources appear after `patchpeil migrate` and a restart.
             logger.LogWarning(e, "Could not put the preconfigured feed sources in place");
@@ -53,7 +65,10 @@ public sealed class FeedSyncScheduler(IServiceScopeFactory scopes, FeedSyncRunne
             {
                 while (_requests.Reader.TryRead(out var request))
                 {
-                    await runner.RunAsync(request.SourceId, request.Actor, stoppingToken);
+                    if (request.SourceId != Guid.Empty)
+                    {
+                        await runner.RunAsync(request.SourceId, request.Actor, stoppingToken);
+                    }
                 }
 
                 if (options.Value.Schedule)

@@ -52,7 +52,8 @@ public sealed class FeedSyncContext(FeedSyncSource source, string? apiKey, JsonO
             Changed += file.Changed;
             Unchanged += file.Unchanged;
             Rejected += file.Quarantined.Count;
-            _errors.AddRange(file.Quarantined);
+            // The importer names the record (a document id); the URL or file it came from is said first.
+            _errors.AddRange(file.Quarantined.Select(q => q.StartsWith(file.FileName, StringComparison.Ordinal) ? q : $"{file.FileName}: {q}"));
         }
     }
 

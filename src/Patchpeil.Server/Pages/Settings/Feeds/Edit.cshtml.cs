@@ -100,6 +100,11 @@ public sealed class EditModel(PatchpeilDbContext db, FeedSyncRunner runner, Feed
 
         source.Version = Guid.NewGuid();
         await db.SaveChangesAsync(HttpContext.RequestAborted);
+        if (source.Enabled)
+        {
+            scheduler.Wake();
+        }
+
         TempData["Notice"] = Text["Saved", source.Name].Value;
         return Redirect($"/settings/feeds/{Id}");
     }
