@@ -371,6 +371,18 @@ public abstract class AgentCheckInTests(PostgresServer postgres, Provider provid
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync($"/api/v1/agent/devices/{bEnrolled.DeviceId}/request-full", null)).StatusCode);
         var browser = await SignedInAsync(app, a);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/assets/{bEnrolled.AssetId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/assets/revoke-agent/{bEnrolled.AssetId}")).StatusCode);
+        var token = await browser.AntiforgeryTokenAsync($"/assets/revoke-agent/{aEnrolled.AssetId}");
+        foreach (var path in new[] { $"/assets/revoke-agent/{bEnrolled.AssetId}", $"/assets/{bEnrolled.AssetId}?handler=requestFull" })
+        {
+            var post = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+            Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        }
+
+        // A's own device: revoked after the confirmation page, and then refused.
+        var revoked = await browser.PostAsync($"/assets/revoke-agent/{aEnrolled.AssetId}", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ReportRawAsync(app, aEnrolled.DeviceKey, SmallReport(aDevice, Bash))).StatusCode);
         Assert.DoesNotContain("Geheim van B", await browser.GetStringAsync("/settings/enrollment"), StringComparison.Ordinal);
         Assert.DoesNotContain("geheim-laptop-b", await browser.GetStringAsync("/assets"), StringComparison.Ordinal);
 

@@ -225,7 +225,7 @@ public static class AgentApi
         }
 
         var keyHash = AgentKeys.HashOf(key);
-        var device = await db.Set<AgentDevice>().IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(d => d.KeyHash == keyHash, ct);
+        var device = await db.Set<AgentDevice>().IgnoreQueryFilters().SingleOrDefaultAsync(d => d.KeyHash == keyHash, ct);
         if (device is null)
         {
             return TypedResults.Problem("The device key is unknown (it is replaced when the device enrolls again).", statusCode: StatusCodes.Status401Unauthorized);
@@ -279,7 +279,7 @@ public static class AgentApi
             return TypedResults.Problem("The report names other hardware than the device this key belongs to.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        var (outcome, result) = await CheckIn.AcceptAsync(db, device.Id, report, now, ct);
+        var (outcome, result) = await CheckIn.AcceptAsync(db, device, report, now, ct);
         return outcome switch
         {
             CheckIn.Outcome.Accepted or CheckIn.Outcome.Replayed => TypedResults.Ok(result),

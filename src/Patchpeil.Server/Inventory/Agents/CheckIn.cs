@@ -19,30 +19,31 @@ public static class CheckIn
         ReportIdOfAnotherDevice,
     }
 
+    /// <param name="device">The authenticated device, tracked by <paramref name="db"/>.</param>
     public static async Task<(Outcome Outcome, AgentReportResult? Result)> AcceptAsync(
-        PatchpeilDbContext db, Guid deviceId, AgentReport report, DateTime now, CancellationToken ct)
+        PatchpeilDbContext db, AgentDevice device, AgentReport report, DateTime now, CancellationToken ct)
     {
-        // Two copies of the same report, or two clones with a new inventory, can race on a unique index; the
-        // loser starts again and then finds the winner's row.
+        // A replayed report id, or two clones storing the same new inventory at once, fail on a unique index; the
+        // next attempt looks for the earlier report (or the other clone's inventory) first. The common case —
+        // a new report — so costs no extra query.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryAcceptAsync(db, deviceId, report, now, ct);
+                return await TryAcceptAsync(db, device, report, now, lookForReplay: attempt > 1, ct);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
                 db.ChangeTracker.Clear();
+                device = await db.Set<AgentDevice>().IgnoreQueryFilters().SingleAsync(d => d.Id == device.Id, ct);
             }
         }
     }
 
-    private static async Task<(Outcome, AgentReportResult?)> TryAcceptAsync(PatchpeilDbContext db, Guid deviceId, AgentReport report, DateTime now, CancellationToken ct)
+    private static async Task<(Outcome, AgentReportResult?)> TryAcceptAsync(PatchpeilDbContext db, AgentDevice device, AgentReport report, DateTime now, bool lookForReplay, CancellationToken ct)
     {
-        var device = await db.Set<AgentDevice>().SingleAsync(d => d.Id == deviceId, ct);
-
         // Report ids are unique across the whole database, so look past the tenant filter.
-        var earlier = await db.Set<AssetSnapshot>().IgnoreQueryFilters().AsNoTracking()
+        var earlier = !lookForReplay ? null : await db.Set<AssetSnapshot>().IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.ReportId == report.ReportId)
             .Select(s => new { s.Id, s.DeviceId, s.AssetId, s.Unchanged, s.InventoryHash })
             .FirstOrDefaultAsync(ct);

@@ -71,8 +71,6 @@ public sealed class DetailModel(PatchpeilDbContext db, TimeProvider time, IStrin
         return Page();
     }
 
-    public Task<IActionResult> OnPostRevokeAsync(Guid id) => ChangeDeviceAsync(id, d => d.RevokedUtc ??= Now, "Assets_AgentRevoked");
-
     public Task<IActionResult> OnPostRequestFullAsync(Guid id) => ChangeDeviceAsync(id, d => d.FullReportRequested = true, "Assets_FullRequested");
 
     private async Task<IActionResult> ChangeDeviceAsync(Guid id, Action<AgentDevice> change, string notice)
