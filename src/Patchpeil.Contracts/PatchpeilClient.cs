@@ -2,12 +2,19 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Patchpeil.Contracts;
 
-/// <summary>A typed client for the Patchpeil API (/api/v1). Give it an <see cref="HttpClient"/> with the base address and an API token.</summary>
-public sealed class PatchpeilClient(HttpClient http)
+/// <summary>
+/// A typed client for the Patchpeil API (/api/v1). Give it an <see cref="HttpClient"/> with the base address and an API
+/// token, and optionally JSON options whose resolver knows the types used (a trimmed program, such as the agent, passes
+/// its source-generated context; the default is <see cref="JsonOptions"/>, which uses reflection).
+/// </summary>
+public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? jsonOptions = null)
 {
+    private readonly JsonSerializerOptions _json = jsonOptions ?? JsonOptions;
+
     /// <summary>JSON options matching the server: camelCase, enums as strings.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -130,7 +137,7 @@ public sealed class PatchpeilClient(HttpClient http)
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body, options: JsonOptions) };
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body, _json.GetTypeInfo(body.GetType())) };
         using var response = await http.SendAsync(request, cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);
     }
@@ -144,14 +151,14 @@ public sealed class PatchpeilClient(HttpClient http)
         }
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (!response.IsSuccessStatusCode)
         {
             throw await PatchpeilApiException.FromAsync(response, cancellationToken);
         }
 
-        return (await response.Content.ReadFromJsonAsync<T>(JsonOptions, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync((JsonTypeInfo<T>)_json.GetTypeInfo(typeof(T)), cancellationToken))!;
     }
 }
 

@@ -28,7 +28,7 @@ public static class AgentCommands
         using var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(60) };
         try
         {
-            var response = await new PatchpeilClient(http).EnrollAgentAsync(new AgentEnrollRequest(secret, report.Device, AgentInfo.Version));
+            var response = await new PatchpeilClient(http, AgentJson.Default.Options).EnrollAgentAsync(new AgentEnrollRequest(secret, report.Device, AgentInfo.Version));
             var state = new AgentState { Server = uri, DeviceId = response.DeviceId, AssetId = response.AssetId, DeviceKey = response.DeviceKey, FullNext = true };
             state.Save(folder);
             File.Delete(Path.Combine(folder, AgentState.InventoryFile));

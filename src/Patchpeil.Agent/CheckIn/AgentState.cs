@@ -32,19 +32,19 @@ public sealed class AgentState
     public static AgentState? Load(string folder)
     {
         var path = Path.Combine(folder, ConfigFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<AgentState>(File.ReadAllText(path), PatchpeilClient.JsonOptions) : null;
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), AgentJson.Default.AgentState) : null;
     }
 
-    public void Save(string folder) => WriteProtected(folder, ConfigFile, JsonSerializer.SerializeToUtf8Bytes(this, PatchpeilClient.JsonOptions));
+    public void Save(string folder) => WriteProtected(folder, ConfigFile, JsonSerializer.SerializeToUtf8Bytes(this, AgentJson.Default.AgentState));
 
     public static List<InstalledItem>? LoadInventory(string folder)
     {
         var path = Path.Combine(folder, InventoryFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<List<InstalledItem>>(File.ReadAllText(path), PatchpeilClient.JsonOptions) : null;
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), AgentJson.Default.ListInstalledItem) : null;
     }
 
     public static void SaveInventory(string folder, IReadOnlyList<InstalledItem> items) =>
-        WriteProtected(folder, InventoryFile, JsonSerializer.SerializeToUtf8Bytes(items, PatchpeilClient.JsonOptions));
+        WriteProtected(folder, InventoryFile, JsonSerializer.SerializeToUtf8Bytes(items, AgentJson.Default.ListInstalledItem));
 
     /// <summary>Creates the folder owner-only, then writes the file owner-only under a temporary name and renames it, so a crash never leaves half a file.</summary>
     public static void WriteProtected(string folder, string name, byte[] content)

@@ -31,12 +31,12 @@ public sealed class Outbox(string folder, int capacity = Outbox.DefaultCapacity)
         }
 
         var name = string.Create(CultureInfo.InvariantCulture, $"{now.Ticks:D20}-{report.ReportId:N}.json");
-        AgentState.WriteProtected(QueueFolder, name, JsonSerializer.SerializeToUtf8Bytes(report, PatchpeilClient.JsonOptions));
+        AgentState.WriteProtected(QueueFolder, name, JsonSerializer.SerializeToUtf8Bytes(report, AgentJson.Default.AgentReport));
         return dropped;
     }
 
     public static AgentReport Read(string file) =>
-        JsonSerializer.Deserialize<AgentReport>(File.ReadAllText(file), PatchpeilClient.JsonOptions)
+        JsonSerializer.Deserialize(File.ReadAllText(file), AgentJson.Default.AgentReport)
         ?? throw new InvalidDataException($"{file}: empty report");
 
     /// <summary>Drops queued deltas (after the server lost their base); full reports stay.</summary>

@@ -67,7 +67,7 @@ public sealed class Uploader(string folder, Func<CancellationToken, Task<AgentRe
         using var http = new HttpClient(handler?.Invoke(state.Server) ?? new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = state.Server, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", state.DeviceKey);
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("patchpeil-agent", AgentInfo.Version.Split('+')[0]));
-        var client = new PatchpeilClient(http);
+        var client = new PatchpeilClient(http, AgentJson.Default.Options);
         int sent = 0, rejected = 0;
         foreach (var file in queue.Files)
         {
