@@ -523,11 +523,19 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             {
                 await db.Set<AdvisoryVulnerability>().Where(v => v.AdvisoryId == current.Id).ExecuteDeleteAsync(cancellationToken);
                 await db.Set<AffectedProduct>().Where(p => p.AdvisoryId == current.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.Set<AdvisoryScore>().Where(p => p.AdvisoryId == current.Id).ExecuteDeleteAsync(cancellationToken);
             }
             else
             {
                 current.Vulnerabilities.Clear();
                 current.Products.Clear();
+                current.Scores.Clear();
+            }
+
+            foreach (var score in incoming.Scores)
+            {
+                score.AdvisoryId = current.Id;
+                db.Add(score);
             }
 
             foreach (var v in incoming.Vulnerabilities)
@@ -595,8 +603,10 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             var id = v.Cve ?? v.Ids.Select(i => i.Text).FirstOrDefault();
             if (id is not null && seenVulns.Add(id))
             {
-                var cvss = v.Scores.Select(s => s.CvssV3 ?? s.CvssV4 ?? s.CvssV2).FirstOrDefault(s => s is not null);
+                var all = v.Scores.SelectMany(s => new[] { s.CvssV4, s.CvssV3, s.CvssV2 }).OfType<CvssScore>().ToList();
+                var cvss = ScoreChoice.Choose(all, c => ScoreOf(ScoreOrigin.Csaf, c));
                 advisory.Vulnerabilities.Add(Vulnerability(id, v.Title, cvss));
+                AddScores(advisory, id, ScoreOrigin.Csaf, header.Publisher.Name, all);
             }
 
             var statuses = new (string Category, IReadOnlyList<string> Ids)[]
@@ -646,6 +656,33 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         { Likelihood: var k, Impact: var s } when k is not null || s is not null => $"kans {k ?? "?"}/schade {s ?? "?"}",
         _ => null,
     };
+
+    private static ScoreCandidate ScoreOf(ScoreOrigin origin, CvssScore s) => new(origin, s.Version, s.VectorString, s.BaseScore, s.Source);
+
+    /// <summary>Keeps every distinct score a source gives (CSAF repeats a vector per product group; one is enough).</summary>
+    private static void AddScores(Advisory advisory, string vulnerabilityId, ScoreOrigin origin, string? scorer, IEnumerable<CvssScore> scores)
+    {
+        foreach (var s in scores.DistinctBy(s => (s.Version, s.VectorString, s.BaseScore, s.Source)))
+        {
+            advisory.Scores.Add(new AdvisoryScore
+            {
+                VulnerabilityId = Truncate(vulnerabilityId, 100)!,
+                Origin = origin,
+                Scorer = Truncate(s.Source ?? scorer, 200),
+                CvssVersion = Truncate(s.Version, 10),
+                Vector = Truncate(s.VectorString, 300),
+                BaseScore = s.BaseScore is >= 0 and <= 10 ? s.BaseScore : null,
+                Severity = Truncate(s.BaseSeverity, 20),
+            });
+        }
+    }
+
+    /// <summary>OSV gives a vector only; its base score is computed here so it can be compared with the others.</summary>
+    private static CvssScore OsvScore(OsvSeverity s)
+    {
+        var scored = Core.Cvss.CvssVector.TryParse(s.Score, out var vector, out _) ? vector : null;
+        return new CvssScore(ScoreChoice.VersionOfVector(s.Score) ?? s.Type, s.Score, scored?.BaseScore, scored?.Severity.ToString());
+    }
 
     private static AdvisoryVulnerability Vulnerability(string id, string? title, CvssScore? cvss) => new()
     {
@@ -721,8 +758,10 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             Language = "en",
             Withdrawn = r.IsWithdrawn,
         };
+        var osvScores = r.Severity.Where(s => s.Type.StartsWith("CVSS", StringComparison.OrdinalIgnoreCase)).Select(s => OsvScore(s)).ToList();
         foreach (var id in r.Aliases.Prepend(r.Id).Distinct(StringComparer.Ordinal))
         {
+            AddScores(advisory, id, ScoreOrigin.Osv, advisory.Publisher, osvScores);
             advisory.Vulnerabilities.Add(new AdvisoryVulnerability
             {
                 VulnerabilityId = Truncate(id, 100)!,
@@ -818,6 +857,8 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             Withdrawn = c.IsRejected,
         };
         advisory.Vulnerabilities.Add(Vulnerability(c.Id, null, cvss));
+        AddScores(advisory, c.Id, ScoreOrigin.NvdPrimary, null, c.Metrics.Where(m => string.Equals(m.Type, "Primary", StringComparison.OrdinalIgnoreCase)));
+        AddScores(advisory, c.Id, ScoreOrigin.NvdSecondary, null, c.Metrics.Where(m => !string.Equals(m.Type, "Primary", StringComparison.OrdinalIgnoreCase)));
         foreach (var match in c.Configurations.SelectMany(x => x.Nodes).SelectMany(n => n.CpeMatch).DistinctBy(m => m.Criteria + m.VersionStartIncluding + m.VersionStartExcluding + m.VersionEndIncluding + m.VersionEndExcluding))
         {
             var bounds = new[]
@@ -866,6 +907,15 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             Withdrawn = r.IsRejected,
         };
         advisory.Vulnerabilities.Add(Vulnerability(r.CveId, cna?.Title, cvss));
+        if (cna is not null)
+        {
+            AddScores(advisory, r.CveId, ScoreOrigin.Cna, cna.ProviderShortName ?? r.AssignerShortName, cna.Cvss);
+        }
+
+        foreach (var adp in r.Adp)
+        {
+            AddScores(advisory, r.CveId, ScoreOrigin.Adp, adp.ProviderShortName, adp.Cvss);
+        }
         foreach (var affected in cna?.Affected ?? [])
         {
             foreach (var version in affected.Versions.DefaultIfEmpty())

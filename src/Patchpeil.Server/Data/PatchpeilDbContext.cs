@@ -125,6 +125,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         });
 
         builder.ConfigureAdvisories();
+        builder.ConfigureAdvisoryScores();
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

@@ -197,6 +197,54 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.ToTable("AdvisoryRevision");
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryScore", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AdvisoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("BaseScore")
+                        .HasPrecision(3, 1)
+                        .HasColumnType("numeric(3,1)");
+
+                    b.Property<string>("CvssVersion")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Scorer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Vector")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("VulnerabilityId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvisoryId");
+
+                    b.HasIndex("VulnerabilityId");
+
+                    b.ToTable("AdvisoryScore");
+                });
+
             modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryVulnerability", b =>
                 {
                     b.Property<Guid>("Id")
@@ -831,6 +879,15 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryScore", b =>
+                {
+                    b.HasOne("Patchpeil.Server.Advisories.Advisory", null)
+                        .WithMany("Scores")
+                        .HasForeignKey("AdvisoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryVulnerability", b =>
                 {
                     b.HasOne("Patchpeil.Server.Advisories.Advisory", null)
@@ -940,6 +997,8 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Navigation("Products");
 
                     b.Navigation("Revisions");
+
+                    b.Navigation("Scores");
 
                     b.Navigation("Vulnerabilities");
                 });

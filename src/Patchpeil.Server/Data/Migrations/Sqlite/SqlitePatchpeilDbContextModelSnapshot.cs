@@ -189,6 +189,54 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.ToTable("AdvisoryRevision");
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryScore", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AdvisoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BaseScore")
+                        .HasPrecision(3, 1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CvssVersion")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scorer")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Vector")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VulnerabilityId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvisoryId");
+
+                    b.HasIndex("VulnerabilityId");
+
+                    b.ToTable("AdvisoryScore");
+                });
+
             modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryVulnerability", b =>
                 {
                     b.Property<Guid>("Id")
@@ -823,6 +871,15 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryScore", b =>
+                {
+                    b.HasOne("Patchpeil.Server.Advisories.Advisory", null)
+                        .WithMany("Scores")
+                        .HasForeignKey("AdvisoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryVulnerability", b =>
                 {
                     b.HasOne("Patchpeil.Server.Advisories.Advisory", null)
@@ -932,6 +989,8 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Navigation("Products");
 
                     b.Navigation("Revisions");
+
+                    b.Navigation("Scores");
 
                     b.Navigation("Vulnerabilities");
                 });
