@@ -126,6 +126,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
 
         builder.ConfigureAdvisories();
         builder.ConfigureAdvisoryScores();
+        Lifecycle.LifecycleModel.ConfigureLifecycle(builder);
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
