@@ -12,8 +12,16 @@ public sealed record AdvisoryDto(
     Guid Id, string Source, string DocumentId, string Title, string? Publisher, string? Severity, string? NcscLabel,
     DateTime? PublishedUtc, DateTime? ModifiedUtc, string? Revision, bool Withdrawn, IReadOnlyList<string> Vulnerabilities);
 
-/// <summary>A vulnerability named by an advisory, with the score this advisory gives it.</summary>
-public sealed record AdvisoryVulnerabilityDto(string Id, string? CvssVersion, string? CvssVector, string? CvssScore, bool Kev, decimal? Epss);
+/// <summary>
+/// A vulnerability named by an advisory. CvssVersion/CvssVector/CvssScore are this advisory's own score; Chosen is the
+/// score shown, picked by the documented rule from every source's score (<see cref="Scores"/>, chosen first; ADR 0009).
+/// </summary>
+public sealed record AdvisoryVulnerabilityDto(string Id, string? CvssVersion, string? CvssVector, string? CvssScore, bool Kev, decimal? Epss)
+{
+    public ScoreDto? Chosen => Scores.FirstOrDefault(s => s.Chosen);
+
+    public IReadOnlyList<ScoreDto> Scores { get; init; } = [];
+}
 
 /// <summary>A product as the advisory publishes it; ranges are raw text.</summary>
 public sealed record AffectedProductDto(string? Vendor, string Name, string? Identity, string Status, string? Range, string? FixedVersions, string? Remediation, string? RemediationUrl);
@@ -61,13 +69,17 @@ public static class AdvisoriesApi
         var ids = a.Vulnerabilities.Select(v => v.VulnerabilityId).ToList();
         var kev = (await db.Set<KevEntry>().AsNoTracking().Where(k => EF.Parameter(ids).Contains(k.CveId)).Select(k => k.CveId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var epss = await db.Set<EpssScore>().AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.CveId)).ToDictionaryAsync(e => e.CveId, e => e.Score, StringComparer.Ordinal, ct);
+        var scores = await AdvisoryScoreModel.ScoresForAsync(db, ids, ct);
         var revisions = await db.Set<AdvisoryRevision>().AsNoTracking().Where(r => r.AdvisoryId == id)
             .OrderByDescending(r => r.FetchedUtc).ThenByDescending(r => r.ModifiedUtc)
             .Select(r => new AdvisoryRevisionDto(r.Revision, r.ModifiedUtc, r.FetchedUtc, r.ContentSha256)).ToListAsync(ct);
         return new AdvisoryDetailDto(
             ToDto(a),
             a.Vulnerabilities.OrderBy(v => v.VulnerabilityId, StringComparer.Ordinal)
-                .Select(v => new AdvisoryVulnerabilityDto(v.VulnerabilityId, v.CvssVersion, v.CvssVector, v.CvssScore, kev.Contains(v.VulnerabilityId), epss.TryGetValue(v.VulnerabilityId, out var e) ? e : null)).ToList(),
+                .Select(v => new AdvisoryVulnerabilityDto(v.VulnerabilityId, v.CvssVersion, v.CvssVector, v.CvssScore, kev.Contains(v.VulnerabilityId), epss.TryGetValue(v.VulnerabilityId, out var e) ? e : null)
+                {
+                    Scores = scores.TryGetValue(v.VulnerabilityId, out var all) ? all : [],
+                }).ToList(),
             a.Products.OrderBy(p => p.Vendor, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Status, StringComparer.Ordinal)
                 .Select(p => new AffectedProductDto(p.Vendor, p.Name, p.Identity, p.Status, p.Range, p.FixedVersions, p.Remediation, p.RemediationUrl)).ToList(),
             revisions);

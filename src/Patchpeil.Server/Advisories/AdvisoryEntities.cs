@@ -36,6 +36,7 @@ public sealed class Advisory
     public List<AdvisoryRevision> Revisions { get; set; } = [];
     public List<AdvisoryVulnerability> Vulnerabilities { get; set; } = [];
     public List<AffectedProduct> Products { get; set; } = [];
+    public List<AdvisoryScore> Scores { get; set; } = [];
 }
 
 /// <summary>Every imported revision is kept with its raw bytes, so history and the source document stay available.</summary>

@@ -6,11 +6,13 @@ using Microsoft.EntityFrameworkCore;
 using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Feeds.Csaf;
 using Patchpeil.Core.Feeds.Cve5;
+using Patchpeil.Core.Feeds.EndOfLife;
 using Patchpeil.Core.Feeds.Epss;
 using Patchpeil.Core.Feeds.Kev;
 using Patchpeil.Core.Feeds.Nvd;
 using Patchpeil.Core.Feeds.Osv;
 using Patchpeil.Server.Data;
+using Patchpeil.Server.Lifecycle;
 
 namespace Patchpeil.Server.Advisories;
 
@@ -72,7 +74,8 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         "CVE5" => FeedSource.Cve5,
         "KEV" => FeedSource.Kev,
         "EPSS" => FeedSource.Epss,
-        _ => throw new ArgumentException($"Unknown source '{text}': use csaf, osv, nvd, cve5, kev or epss.", nameof(text)),
+        "EOL" or "ENDOFLIFE" => FeedSource.EndOfLife,
+        _ => throw new ArgumentException($"Unknown source '{text}': use csaf, osv, nvd, cve5, kev, epss or eol.", nameof(text)),
     };
 
     /// <summary>Imports a file, every feed file under a folder (recursively, in name order), or a zip.</summary>
@@ -307,6 +310,14 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
                 return (FeedSource.Csaf, null);
             }
 
+            if (root.TryGetProperty("schema_version", out _) && root.TryGetProperty("result", out var eolResult))
+            {
+                // endoflife.date API v1: one product with its releases; a product list names products only.
+                return eolResult.ValueKind == JsonValueKind.Object && eolResult.TryGetProperty("releases", out _)
+                    ? (FeedSource.EndOfLife, null)
+                    : (null, "endoflife.date response without releases (a product list); import the product files");
+            }
+
             if (root.TryGetProperty("catalogVersion", out _) && root.TryGetProperty("vulnerabilities", out _))
             {
                 return (FeedSource.Kev, null);
@@ -372,6 +383,7 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             FeedSource.Cve5 => ImportCve5Async(name, bytes, fetchedAt, cancellationToken),
             FeedSource.Kev => ImportKevAsync(name, bytes, fetchedAt, cancellationToken),
             FeedSource.Epss => ImportEpssAsync(bytes, fetchedAt, cancellationToken),
+            FeedSource.EndOfLife => ImportEndOfLifeAsync(name, bytes, fetchedAt, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(source), kind, "This kind is not imported here."),
         }, cancellationToken);
     }
@@ -523,11 +535,19 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             {
                 await db.Set<AdvisoryVulnerability>().Where(v => v.AdvisoryId == current.Id).ExecuteDeleteAsync(cancellationToken);
                 await db.Set<AffectedProduct>().Where(p => p.AdvisoryId == current.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.Set<AdvisoryScore>().Where(p => p.AdvisoryId == current.Id).ExecuteDeleteAsync(cancellationToken);
             }
             else
             {
                 current.Vulnerabilities.Clear();
                 current.Products.Clear();
+                current.Scores.Clear();
+            }
+
+            foreach (var score in incoming.Scores)
+            {
+                score.AdvisoryId = current.Id;
+                db.Add(score);
             }
 
             foreach (var v in incoming.Vulnerabilities)
@@ -595,8 +615,10 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             var id = v.Cve ?? v.Ids.Select(i => i.Text).FirstOrDefault();
             if (id is not null && seenVulns.Add(id))
             {
-                var cvss = v.Scores.Select(s => s.CvssV3 ?? s.CvssV4 ?? s.CvssV2).FirstOrDefault(s => s is not null);
+                var all = v.Scores.SelectMany(s => new[] { s.CvssV4, s.CvssV3, s.CvssV2 }).OfType<CvssScore>().ToList();
+                var cvss = ScoreChoice.Choose(all, c => ScoreOf(ScoreOrigin.Csaf, c));
                 advisory.Vulnerabilities.Add(Vulnerability(id, v.Title, cvss));
+                AddScores(advisory, id, ScoreOrigin.Csaf, header.Publisher.Name, all);
             }
 
             var statuses = new (string Category, IReadOnlyList<string> Ids)[]
@@ -646,6 +668,33 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         { Likelihood: var k, Impact: var s } when k is not null || s is not null => $"kans {k ?? "?"}/schade {s ?? "?"}",
         _ => null,
     };
+
+    private static ScoreCandidate ScoreOf(ScoreOrigin origin, CvssScore s) => new(origin, s.Version, s.VectorString, s.BaseScore, s.Source);
+
+    /// <summary>Keeps every distinct score a source gives (CSAF repeats a vector per product group; one is enough).</summary>
+    private static void AddScores(Advisory advisory, string vulnerabilityId, ScoreOrigin origin, string? scorer, IEnumerable<CvssScore> scores)
+    {
+        foreach (var s in scores.DistinctBy(s => (s.Version, s.VectorString, s.BaseScore, s.Source)))
+        {
+            advisory.Scores.Add(new AdvisoryScore
+            {
+                VulnerabilityId = Truncate(vulnerabilityId, 100)!,
+                Origin = origin,
+                Scorer = Truncate(s.Source ?? scorer, 200),
+                CvssVersion = Truncate(s.Version, 10),
+                Vector = Truncate(s.VectorString, 300),
+                BaseScore = s.BaseScore is >= 0 and <= 10 ? s.BaseScore : null,
+                Severity = Truncate(s.BaseSeverity, 20),
+            });
+        }
+    }
+
+    /// <summary>OSV gives a vector only; its base score is computed here so it can be compared with the others.</summary>
+    private static CvssScore OsvScore(OsvSeverity s)
+    {
+        var scored = Core.Cvss.CvssVector.TryParse(s.Score, out var vector, out _) ? vector : null;
+        return new CvssScore(ScoreChoice.VersionOfVector(s.Score) ?? s.Type, s.Score, scored?.BaseScore, scored?.Severity.ToString());
+    }
 
     private static AdvisoryVulnerability Vulnerability(string id, string? title, CvssScore? cvss) => new()
     {
@@ -721,8 +770,10 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             Language = "en",
             Withdrawn = r.IsWithdrawn,
         };
+        var osvScores = r.Severity.Where(s => s.Type.StartsWith("CVSS", StringComparison.OrdinalIgnoreCase)).Select(s => OsvScore(s)).ToList();
         foreach (var id in r.Aliases.Prepend(r.Id).Distinct(StringComparer.Ordinal))
         {
+            AddScores(advisory, id, ScoreOrigin.Osv, advisory.Publisher, osvScores);
             advisory.Vulnerabilities.Add(new AdvisoryVulnerability
             {
                 VulnerabilityId = Truncate(id, 100)!,
@@ -818,6 +869,8 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             Withdrawn = c.IsRejected,
         };
         advisory.Vulnerabilities.Add(Vulnerability(c.Id, null, cvss));
+        AddScores(advisory, c.Id, ScoreOrigin.NvdPrimary, null, c.Metrics.Where(m => string.Equals(m.Type, "Primary", StringComparison.OrdinalIgnoreCase)));
+        AddScores(advisory, c.Id, ScoreOrigin.NvdSecondary, null, c.Metrics.Where(m => !string.Equals(m.Type, "Primary", StringComparison.OrdinalIgnoreCase)));
         foreach (var match in c.Configurations.SelectMany(x => x.Nodes).SelectMany(n => n.CpeMatch).DistinctBy(m => m.Criteria + m.VersionStartIncluding + m.VersionStartExcluding + m.VersionEndIncluding + m.VersionEndExcluding))
         {
             var bounds = new[]
@@ -866,6 +919,15 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             Withdrawn = r.IsRejected,
         };
         advisory.Vulnerabilities.Add(Vulnerability(r.CveId, cna?.Title, cvss));
+        if (cna is not null)
+        {
+            AddScores(advisory, r.CveId, ScoreOrigin.Cna, cna.ProviderShortName ?? r.AssignerShortName, cna.Cvss);
+        }
+
+        foreach (var adp in r.Adp)
+        {
+            AddScores(advisory, r.CveId, ScoreOrigin.Adp, adp.ProviderShortName, adp.Cvss);
+        }
         foreach (var affected in cna?.Affected ?? [])
         {
             foreach (var version in affected.Versions.DefaultIfEmpty())
@@ -886,6 +948,69 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         }
 
         return advisory;
+    }
+
+    // ---- endoflife.date: one product per file, its cycles replaced when the file changed --------------------------------
+
+    private async Task<Counts> ImportEndOfLifeAsync(string name, byte[] bytes, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        var (product, quarantined) = EndOfLifeReader.ReadProduct(bytes, name, fetchedAt);
+        if (product is null)
+        {
+            return new Counts(0, 0, 0, quarantined);
+        }
+
+        var incoming = product.Releases.DistinctBy(r => r.Name, StringComparer.Ordinal).Select(LifecycleCycle.From).ToList();
+        var slug = LifecycleCycle.Cut(product.Name, 100)!;
+        var existing = await db.Set<LifecycleProduct>().Include(p => p.Cycles).SingleOrDefaultAsync(p => p.Name == slug, cancellationToken);
+        if (existing is not null && existing.ContentSha256 == product.Provenance.ContentSha256)
+        {
+            return new Counts(0, 0, incoming.Count, quarantined);
+        }
+
+        var target = existing ?? db.Add(new LifecycleProduct { Name = slug, Label = "", ContentSha256 = "" }).Entity;
+        target.Label = LifecycleCycle.Cut(product.Label, 200)!;
+        target.Category = LifecycleCycle.Cut(product.Category, 50);
+        target.Aliases = LifecycleCycle.Cut(string.Join('\n', product.Aliases.Select(a => a.ToLowerInvariant())), 1000) is { Length: > 0 } aliases ? aliases : null;
+        target.Identifiers = LifecycleCycle.Cut(string.Join('\n', product.Identifiers.Select(i => $"{i.Type}:{i.Id}")), 4000) is { Length: > 0 } ids ? ids : null;
+        target.Revision = LifecycleCycle.Cut(product.Provenance.Revision, 50);
+        target.ModifiedUtc = product.Provenance.Modified?.UtcDateTime;
+        target.ContentSha256 = product.Provenance.ContentSha256;
+        target.FetchedUtc = fetchedAt.UtcDateTime;
+        target.FileName = Truncate(name, 400);
+
+        // Cycles are matched by name: a changed cycle is updated in place, so its id stays stable for findings.
+        var old = target.Cycles.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        int added = 0, changed = 0, unchanged = 0;
+        foreach (var cycle in incoming)
+        {
+            if (!old.Remove(cycle.Name, out var current))
+            {
+                target.Cycles.Add(cycle);
+                added++;
+            }
+            else if (current.Signature() != cycle.Signature())
+            {
+                cycle.Id = current.Id;
+                cycle.ProductId = current.ProductId;
+                db.Entry(current).CurrentValues.SetValues(cycle);
+                changed++;
+            }
+            else
+            {
+                unchanged++;
+            }
+        }
+
+        // A cycle the product no longer lists is removed: the file is the whole truth about the product. Not when a cycle
+        // was quarantined, though: the broken one may be a stored cycle, and a broken record must not delete good data.
+        foreach (var gone in quarantined.Count == 0 ? old.Values.ToList() : [])
+        {
+            db.Remove(gone);
+            changed++;
+        }
+
+        return new Counts(added, changed, unchanged, quarantined);
     }
 
     // ---- KEV and EPSS: keyed by CVE, the latest replaces the older ----------------------------------------------------

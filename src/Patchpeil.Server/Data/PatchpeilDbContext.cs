@@ -133,6 +133,8 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         builder.ConfigureFeedSync();
         builder.ConfigureImports();
         builder.ConfigureAgents();
+        builder.ConfigureAdvisoryScores();
+        Lifecycle.LifecycleModel.ConfigureLifecycle(builder);
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

@@ -197,6 +197,54 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.ToTable("AdvisoryRevision");
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryScore", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AdvisoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("BaseScore")
+                        .HasPrecision(3, 1)
+                        .HasColumnType("numeric(3,1)");
+
+                    b.Property<string>("CvssVersion")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Scorer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Vector")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("VulnerabilityId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvisoryId");
+
+                    b.HasIndex("VulnerabilityId");
+
+                    b.ToTable("AdvisoryScore");
+                });
+
             modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryVulnerability", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1490,6 +1538,144 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.ToTable("SupplierRecord");
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Lifecycle.LifecycleCycle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("ActiveSupportDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ActiveSupportKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Codename")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly?>("DiscontinuedDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("DiscontinuedKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly?>("EolDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("EolKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly?>("ExtendedSupportDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ExtendedSupportKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("IsLts")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Latest")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly?>("LatestDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("LatestLink")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateOnly?>("LtsFrom")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("ReleaseDate")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("LifecycleCycle");
+                });
+
+            modelBuilder.Entity("Patchpeil.Server.Lifecycle.LifecycleProduct", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Aliases")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ContentSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("FetchedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("Identifiers")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("ModifiedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Revision")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("LifecycleProduct");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Patchpeil.Server.Data.User", null)
@@ -1521,6 +1707,15 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                 {
                     b.HasOne("Patchpeil.Server.Advisories.Advisory", null)
                         .WithMany("Revisions")
+                        .HasForeignKey("AdvisoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Patchpeil.Server.Advisories.AdvisoryScore", b =>
+                {
+                    b.HasOne("Patchpeil.Server.Advisories.Advisory", null)
+                        .WithMany("Scores")
                         .HasForeignKey("AdvisoryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1766,11 +1961,22 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Navigation("Asset");
                 });
 
+            modelBuilder.Entity("Patchpeil.Server.Lifecycle.LifecycleCycle", b =>
+                {
+                    b.HasOne("Patchpeil.Server.Lifecycle.LifecycleProduct", null)
+                        .WithMany("Cycles")
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Patchpeil.Server.Advisories.Advisory", b =>
                 {
                     b.Navigation("Products");
 
                     b.Navigation("Revisions");
+
+                    b.Navigation("Scores");
 
                     b.Navigation("Vulnerabilities");
                 });
@@ -1788,6 +1994,11 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Patchpeil.Server.Inventory.Agents.InventorySet", b =>
                 {
                     b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("Patchpeil.Server.Lifecycle.LifecycleProduct", b =>
+                {
+                    b.Navigation("Cycles");
                 });
 #pragma warning restore 612, 618
         }
