@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -16,7 +17,7 @@ public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? json
     private readonly JsonSerializerOptions _json = jsonOptions ?? JsonOptions;
 
     /// <summary>JSON options matching the server: camelCase, enums as strings.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    public static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
 
     /// <summary>The organisations the caller belongs to.</summary>
     public async Task<PagedResult<OrganisationDto>> GetOrganisationsAsync(CancellationToken cancellationToken = default) =>
@@ -128,6 +129,13 @@ public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? json
     /// <summary>Asks a device to send a full report next time.</summary>
     public Task<AgentDeviceDto> RequestFullReportAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<AgentDeviceDto>(HttpMethod.Post, $"/api/v1/agent/devices/{id}/request-full", new { }, cancellationToken);
+
+    // Reflection-based metadata for callers that are not trimmed (the server, tests, scripts). A trimmed program never
+    // reaches it: it passes its own source-generated options to the constructor.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Trimmed callers pass source-generated options.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Trimmed callers pass source-generated options.")]
+    private static JsonSerializerOptions CreateJsonOptions() =>
+        new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() }, TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
