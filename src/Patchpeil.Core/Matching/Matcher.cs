@@ -15,7 +15,7 @@ public sealed record MatcherOptions
 }
 
 /// <summary>
-/// The in-memory matcher (ADR 0012). Identity keys are interned to integers; every statement is stored pre-parsed
+/// The in-memory matcher (ADR 0016). Identity keys are interned to integers; every statement is stored pre-parsed
 /// under its identity; each distinct (identity, version) is evaluated once and its result fanned out to the assets
 /// that have it. A new or revised advisory re-evaluates only its identities, a changed asset only its components.
 /// Not thread-safe: one writer (the re-match job) at a time.
@@ -227,21 +227,28 @@ public sealed class Matcher
         for (var i = 0; i < asset.Components.Count; i++)
         {
             var component = asset.Components[i];
-            var keys = component.Identities.AsEnumerable();
-            if (component.EndOfLifeProduct is { } product && component.EndOfLifeCycle is { } cycle)
+            var count = component.Identities.Count;
+            var lifecycle = component.EndOfLifeProduct is { } product && component.EndOfLifeCycle is { } cycle ? LifecycleKey(product, cycle) : null;
+            var list = new List<ComponentVersion>(count + (lifecycle is null ? 0 : 1));
+            for (var k = 0; k <= count; k++)
             {
-                keys = keys.Append(LifecycleKey(product, cycle));
-            }
+                var key = k < count ? component.Identities[k] : lifecycle;
+                if (key is null)
+                {
+                    continue;
+                }
 
-            var list = new List<ComponentVersion>();
-            foreach (var key in keys.Distinct(StringComparer.Ordinal))
-            {
                 var id = Intern(key);
                 ref var cv = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, (id, component.Version), out var exists);
                 if (!exists)
                 {
                     cv = new ComponentVersion(id, component.Version, component.Scheme);
                     _versionsByIdentity[id].Add(cv);
+                }
+
+                if (list.Contains(cv!))
+                {
+                    continue;
                 }
 
                 cv!.Owners.Add((state, i));
@@ -307,10 +314,11 @@ public sealed class Matcher
 
     private static MatchDelta Diff(IReadOnlyList<Finding> before, IReadOnlyList<Finding> after, int evaluated)
     {
-        var old = before.ToDictionary(f => f.Key);
-        var now = after.ToDictionary(f => f.Key);
-        var added = after.Where(f => !old.TryGetValue(f.Key, out var o) || o.Kind != f.Kind || o.Priority != f.Priority).ToList();
-        var removed = before.Where(f => !now.ContainsKey(f.Key)).ToList();
+        // One asset can hold several versions of one identity (kernels): the key is per identity, the first wins here.
+        var old = before.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
+        var now = after.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
+        var added = now.Values.Where(f => !old.TryGetValue(f.Key, out var o) || o.Kind != f.Kind || o.Priority != f.Priority).ToList();
+        var removed = old.Values.Where(f => !now.ContainsKey(f.Key)).ToList();
         return new MatchDelta(added, removed, evaluated);
     }
 
@@ -425,7 +433,7 @@ public sealed class Matcher
     }
 
     /// <summary>Merges the results of the component's identities per vulnerability and turns them into findings.</summary>
-    private List<Finding> ComponentFindings(AssetState state, int index)
+    private IReadOnlyList<Finding> ComponentFindings(AssetState state, int index)
     {
         var versions = state.Components[index];
         var component = state.Asset.Components[index];
@@ -504,7 +512,7 @@ public sealed class Matcher
             }
         }
 
-        return findings ?? [];
+        return findings is null ? Array.Empty<Finding>() : findings;
     }
 
     private List<Finding> AssetFindings(AssetState state)
@@ -615,17 +623,14 @@ public sealed class Matcher
         {
             Asset = asset;
             Components = new ComponentVersion[asset.Components.Count][];
-            Findings = new List<Finding>[asset.Components.Count];
-            for (var i = 0; i < Findings.Length; i++)
-            {
-                Findings[i] = [];
-            }
+            Findings = new IReadOnlyList<Finding>[asset.Components.Count];
+            Array.Fill(Findings, Array.Empty<Finding>());
         }
 
         public MatchAsset Asset { get; }
         public ComponentVersion[][] Components { get; }
-        public List<Finding>[] Findings { get; }
-        public List<Finding> AssetFindings { get; set; } = [];
+        public IReadOnlyList<Finding>[] Findings { get; }
+        public IReadOnlyList<Finding> AssetFindings { get; set; } = [];
 
         public IEnumerable<Finding> AllFindings() => Findings.SelectMany(f => f).Concat(AssetFindings);
 
