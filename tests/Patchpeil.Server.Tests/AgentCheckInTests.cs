@@ -102,7 +102,8 @@ public abstract class AgentCheckInTests(PostgresServer postgres, Provider provid
         var app = await StartAsync();
         var organisation = await app.CreateOrganisationAsync("Stichting Agent");
         var report = await RealReportAsync();
-        var enrolled = await EnrollAsync(app, await SecretAsync(organisation), report.Device);
+        var secret = await SecretAsync(organisation);
+        var enrolled = await EnrollAsync(app, secret, report.Device);
         Assert.False(enrolled.Reenrolled);
 
         using var response = await ReportRawAsync(app, enrolled.DeviceKey, report);
@@ -134,6 +135,12 @@ public abstract class AgentCheckInTests(PostgresServer postgres, Provider provid
         await app.WithSystemAsync(async (_, db) => await db.Assets.Where(a => a.Id == enrolled.AssetId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeenUtc, DateTime.UtcNow.AddDays(-10))));
         Assert.Contains($"href=\"/assets/{enrolled.AssetId}\"", await browser.GetStringAsync("/assets?notSeenDays=7"), StringComparison.Ordinal);
+
+        // The log saw the enrollment and the report, but neither the enrollment secret nor the device key.
+        var logs = app.Logs.Messages.ToList();
+        Assert.Contains(logs, m => m.Contains("/api/v1/agent/enroll", StringComparison.Ordinal));
+        Assert.Contains(logs, m => m.Contains("/api/v1/agent/reports", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, m => m.Contains(secret, StringComparison.Ordinal) || m.Contains(enrolled.DeviceKey, StringComparison.Ordinal));
     }
 
     [Fact]

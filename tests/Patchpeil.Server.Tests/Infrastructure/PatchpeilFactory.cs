@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Patchpeil.Contracts;
 using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Data;
@@ -34,6 +35,9 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
 
     public string ConnectionString => _connectionString;
 
+    /// <summary>Everything the app logged, at Debug and up.</summary>
+    public LogSink Logs { get; } = new();
+
     public static async Task<PatchpeilFactory> CreateAsync(Provider provider, PostgresServer postgres)
     {
         if (provider == Provider.Postgres)
@@ -50,6 +54,7 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Patchpeil", _connectionString);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogSink>(null, LogLevel.Debug));
     }
 
     /// <summary>Runs code against the database as the command line would (no tenant filter).</summary>
