@@ -293,6 +293,47 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await CheckAccessibilityAsync(page, "asset-detail-en");
     }
 
+    [Fact]
+    public async Task AnAdministratorFindsTheSourcesEditsOneAndSeesErrorsBesideTheFields()
+    {
+        var (page, _) = await OpenAsync();
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Bronnen");
+
+        await page.GotoAsync("/account/signin");
+        await page.GetByLabel("E-mailadres").FillAsync(organisation.AdminEmail);
+        await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bronnen" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Bronnen", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "NCSC-NL" })).ToContainTextAsync("Uit");
+        await ScreenshotAsync(page, "feeds");
+        await CheckAccessibilityAsync(page, "feeds");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "NCSC-NL" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "NCSC-NL", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Deze bron is nog niet opgehaald.")).ToBeVisibleAsync();
+        await page.GetByLabel("Interval in minuten").FillAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        var summary = page.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(summary).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#Input_IntervalMinutes-error0")).ToContainTextAsync("Vul een heel getal in van 15 tot en met 10080.");
+        await ScreenshotAsync(page, "feed-edit-validation");
+        await CheckAccessibilityAsync(page, "feed-edit-validation");
+
+        await page.GetByLabel("Interval in minuten").FillAsync("120");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("‘NCSC-NL’ is opgeslagen.");
+        await Assertions.Expect(page.GetByLabel("Interval in minuten")).ToHaveValueAsync("120");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "← All sources" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "← All sources" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Feeds", Level = 1 })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "feeds-en");
+    }
+
     private static async Task CheckAccessibilityAsync(IPage page, string name)
     {
         var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
