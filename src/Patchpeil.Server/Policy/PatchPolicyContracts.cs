@@ -1,0 +1,53 @@
+using Patchpeil.Contracts;
+using Patchpeil.Core.Matching;
+
+namespace Patchpeil.Server.Policy;
+
+/// <summary>
+/// The deadline matrix of a patch policy: how long IT staff have, by priority and asset kind. Lifecycle findings
+/// (end of support, update expired) get <see cref="EndOfSupportPlan"/>: a plan, not a patch, is due.
+/// </summary>
+public sealed record DeadlineMatrix(
+    TimeSpan Urgent,
+    IReadOnlyDictionary<Priority, TimeSpan> ByPriority,
+    IReadOnlyDictionary<(Priority, AssetKind), TimeSpan> Overrides,
+    TimeSpan EndOfSupportPlan)
+{
+    /// <summary>Common practice (GOVERNANCE.md): KEV or NCSC Urgent on an internet-facing system 72 h; P1 7 days, P2 14, P3 30, P4 90; end of support a plan within 90 days.</summary>
+    public static DeadlineMatrix Default { get; } = new(
+        TimeSpan.FromHours(72),
+        new Dictionary<Priority, TimeSpan>
+        {
+            [Priority.P1] = TimeSpan.FromDays(7),
+            [Priority.P2] = TimeSpan.FromDays(14),
+            [Priority.P3] = TimeSpan.FromDays(30),
+            [Priority.P4] = TimeSpan.FromDays(90),
+        },
+        new Dictionary<(Priority, AssetKind), TimeSpan>(),
+        TimeSpan.FromDays(90));
+
+    public TimeSpan DeadlineFor(Priority priority, AssetKind kind, FindingKind finding, bool urgent)
+    {
+        if (urgent)
+            return Urgent;
+        if (finding is FindingKind.EndOfSupport or FindingKind.EndingSoon or FindingKind.UpdateExpired)
+            return EndOfSupportPlan;
+        return Overrides.TryGetValue((priority, kind), out var o) ? o : ByPriority[priority];
+    }
+}
+
+/// <summary>The policy version in effect for an organisation; findings record <see cref="VersionId"/> with their deadline.</summary>
+/// <param name="VersionId">Null while the organisation has not saved a policy yet and the defaults apply.</param>
+public sealed record PolicyInEffect(Guid? VersionId, int Version, DeadlineMatrix Deadlines);
+
+public interface IPatchPolicyService
+{
+    Task<PolicyInEffect> CurrentAsync(Guid organisationId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Until an organisation saves its own policy the defaults apply (version 0). The policy branch stores versions.</summary>
+public sealed class DefaultPatchPolicyService : IPatchPolicyService
+{
+    public Task<PolicyInEffect> CurrentAsync(Guid organisationId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new PolicyInEffect(null, 0, DeadlineMatrix.Default));
+}
