@@ -81,6 +81,15 @@ public sealed class Asset : ITenantOwned, IAudited
     /// <summary>The operating system's patch level as last reported (Windows build.UBR, or distribution release and kernel).</summary>
     public string? PatchLevel { get; set; }
 
+    /// <summary>Serial number as an agent or management platform reports it: one laptop is one asset across sources.</summary>
+    public string? SerialNumber { get; set; }
+
+    /// <summary>Hardware model (e.g. "HP Chromebook 14 G7", "iPad (9th generation)").</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Chromebooks: the Auto Update Expiration month (first day) from Google Admin; null when unknown.</summary>
+    public DateOnly? UpdateExpiresOn { get; set; }
+
     /// <summary>The highest of the three BIV levels: how critical the asset is. Stored so lists can filter and sort on it.</summary>
     public BivLevel Criticality { get; set; }
 

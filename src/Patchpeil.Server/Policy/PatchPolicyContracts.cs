@@ -38,16 +38,26 @@ public sealed record DeadlineMatrix(
 
 /// <summary>The policy version in effect for an organisation; findings record <see cref="VersionId"/> with their deadline.</summary>
 /// <param name="VersionId">Null while the organisation has not saved a policy yet and the defaults apply.</param>
-public sealed record PolicyInEffect(Guid? VersionId, int Version, DeadlineMatrix Deadlines);
+/// <param name="EndOfSupportWarningMonths">How far ahead an approaching end of support (or Chromebook update expiry) becomes a finding, and the warning steps (default 12, 6, 3 months).</param>
+public sealed record PolicyInEffect(Guid? VersionId, int Version, DeadlineMatrix Deadlines, IReadOnlyList<int> EndOfSupportWarningMonths)
+{
+    public static IReadOnlyList<int> DefaultWarningMonths { get; } = [12, 6, 3];
+}
 
 public interface IPatchPolicyService
 {
     Task<PolicyInEffect> CurrentAsync(Guid organisationId, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Told after an administrator saves a new policy version (findings recompute their deadlines as a job).</summary>
+public interface IPolicyChangeListener
+{
+    Task PolicyChangedAsync(Guid organisationId, PolicyInEffect policy, CancellationToken cancellationToken = default);
+}
+
 /// <summary>Until an organisation saves its own policy the defaults apply (version 0). The policy branch stores versions.</summary>
 public sealed class DefaultPatchPolicyService : IPatchPolicyService
 {
     public Task<PolicyInEffect> CurrentAsync(Guid organisationId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new PolicyInEffect(null, 0, DeadlineMatrix.Default));
+        Task.FromResult(new PolicyInEffect(null, 0, DeadlineMatrix.Default, PolicyInEffect.DefaultWarningMonths));
 }

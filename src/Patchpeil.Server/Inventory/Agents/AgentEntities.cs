@@ -96,7 +96,16 @@ public sealed class AssetSnapshot : ITenantOwned
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OrganisationId { get; set; }
     public Guid AssetId { get; set; }
-    public Guid DeviceId { get; set; }
+
+    /// <summary>The enrolled agent that sent the report; null for a snapshot read by a connector (see <see cref="Origin"/>).</summary>
+    public Guid? DeviceId { get; set; }
+
+    /// <summary>Who reported: "agent", or the connector kind ("intune", "google", "jamf-pro", "jamf-school").</summary>
+    public string Origin { get; set; } = "agent";
+
+    /// <summary>The connector whose sync produced this snapshot; null for agent reports.</summary>
+    public Guid? ConnectorId { get; set; }
+
     public Guid ReportId { get; set; }
     public DateTime ReceivedUtc { get; set; }
     public DateTime CollectedUtc { get; set; }
@@ -186,6 +195,7 @@ public static class AgentModel
             b.Property(s => s.OsBuild).HasMaxLength(ReportValidation.MaxTextLength);
             b.Property(s => s.Kernel).HasMaxLength(ReportValidation.MaxTextLength);
             b.Property(s => s.AgentVersion).HasMaxLength(64);
+            b.Property(s => s.Origin).HasMaxLength(32);
             b.HasIndex(s => s.ReportId).IsUnique();
             b.HasIndex(s => new { s.AssetId, s.ReceivedUtc });
             b.HasOne<Asset>().WithMany().HasForeignKey(s => s.AssetId).OnDelete(DeleteBehavior.Cascade);

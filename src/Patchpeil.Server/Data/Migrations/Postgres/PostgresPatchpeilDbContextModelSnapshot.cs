@@ -682,6 +682,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<Guid?>("LocationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -710,9 +714,16 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<DateOnly?>("UpdateExpiresOn")
+                        .HasColumnType("date");
 
                     b.Property<DateTime>("UpdatedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -728,6 +739,8 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "LastSeenUtc");
 
                     b.HasIndex("OrganisationId", "Name");
+
+                    b.HasIndex("OrganisationId", "SerialNumber");
 
                     b.ToTable("Assets");
                 });
@@ -1060,10 +1073,13 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("CollectedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("ConnectorId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("DetailsJson")
                         .HasColumnType("text");
 
-                    b.Property<Guid>("DeviceId")
+                    b.Property<Guid?>("DeviceId")
                         .HasColumnType("uuid");
 
                     b.Property<bool>("Full")
@@ -1094,6 +1110,11 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
 
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("OsBuild")
                         .HasMaxLength(256)
@@ -1870,8 +1891,7 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.HasOne("Patchpeil.Server.Inventory.Agents.AgentDevice", null)
                         .WithMany()
                         .HasForeignKey("DeviceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Patchpeil.Server.Inventory.Agents.InventorySet", null)
                         .WithMany()

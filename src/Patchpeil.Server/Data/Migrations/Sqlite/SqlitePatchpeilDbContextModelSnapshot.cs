@@ -674,6 +674,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("LocationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -702,8 +706,15 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Tags")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("UpdateExpiresOn")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedUtc")
@@ -720,6 +731,8 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "LastSeenUtc");
 
                     b.HasIndex("OrganisationId", "Name");
+
+                    b.HasIndex("OrganisationId", "SerialNumber");
 
                     b.ToTable("Assets");
                 });
@@ -1052,10 +1065,13 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("CollectedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ConnectorId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DetailsJson")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("DeviceId")
+                    b.Property<Guid?>("DeviceId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Full")
@@ -1085,6 +1101,11 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OsBuild")
@@ -1860,8 +1881,7 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.HasOne("Patchpeil.Server.Inventory.Agents.AgentDevice", null)
                         .WithMany()
                         .HasForeignKey("DeviceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Patchpeil.Server.Inventory.Agents.InventorySet", null)
                         .WithMany()
