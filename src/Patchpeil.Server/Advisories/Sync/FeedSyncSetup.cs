@@ -36,6 +36,7 @@ public static class FeedSyncSetup
         services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Epss, FeedSource.Epss));
         services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Osv, FeedSource.Osv));
         services.AddSingleton<IFeedSync, NvdSync>();
+        services.AddSingleton<IFeedSync, EndOfLifeSync>();
         services.AddSingleton<FeedSyncRunner>();
         services.AddSingleton<FeedSyncScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedSyncScheduler>());
