@@ -141,6 +141,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         Findings.FindingModel.ConfigureFindings(builder);
         Policy.PatchPolicyModel.ConfigurePatchPolicy(builder);
         Connectors.ConnectorModel.ConfigureConnectors(builder);
+        Lifecycle.OsVersionModel.ConfigureOsVersions(builder);
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
