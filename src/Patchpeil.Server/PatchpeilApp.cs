@@ -34,6 +34,7 @@ public static class PatchpeilApp
         builder.Services.AddFeedSync();
         builder.Services.AddImports();
         builder.Services.AddAgents();
+        builder.Services.AddScoped<Demo.DemoSeeder>();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }

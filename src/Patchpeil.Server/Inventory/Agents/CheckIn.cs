@@ -81,29 +81,7 @@ public static class CheckIn
         }
         else
         {
-            var existing = await db.Set<InventorySet>().Where(s => s.ContentHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
-            if (existing is { } found)
-            {
-                setId = found;
-            }
-            else
-            {
-                var set = new InventorySet { OrganisationId = device.OrganisationId, ContentHash = hash, ItemCount = items.Count, CreatedUtc = now };
-                set.Items.AddRange(items.Select(i => new InventorySetItem
-                {
-                    OrganisationId = device.OrganisationId,
-                    SetId = set.Id,
-                    Source = i.Source,
-                    Name = i.Name,
-                    Version = i.Version,
-                    Publisher = i.Publisher,
-                    Architecture = i.Architecture,
-                    SourcePackage = i.SourcePackage,
-                    SourceVersion = i.SourceVersion,
-                }));
-                db.Set<InventorySet>().Add(set);
-                setId = set.Id;
-            }
+            setId = await StoreSetAsync(db, device.OrganisationId, items, hash, now, ct);
         }
 
         var os = report.OperatingSystem;
@@ -152,6 +130,83 @@ public static class CheckIn
         asset.PatchLevel = Truncate(PatchLevelOf(os), 200);
         await db.SaveChangesAsync(ct);
         return (Outcome.Accepted, new AgentReportResult(snapshot.Id, asset.Id, false, unchanged, hash, device.FullReportRequested));
+    }
+
+    /// <summary>
+    /// The inventory set with this content, stored once per organisation: an existing one is reused (cloned images,
+    /// unchanged reports), otherwise a new one is added to <paramref name="db"/> (saved by the caller's SaveChanges).
+    /// </summary>
+    /// <param name="items">Canonical items (<see cref="InventoryHash.Canonical"/>).</param>
+    public static async Task<Guid> StoreSetAsync(PatchpeilDbContext db, Guid organisationId, IReadOnlyList<InstalledItem> items, string hash, DateTime now, CancellationToken ct)
+    {
+        var existing = await db.Set<InventorySet>().Where(s => s.OrganisationId == organisationId && s.ContentHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+        if (existing is { } found)
+        {
+            return found;
+        }
+
+        var set = new InventorySet { OrganisationId = organisationId, ContentHash = hash, ItemCount = items.Count, CreatedUtc = now };
+        set.Items.AddRange(items.Select(i => new InventorySetItem
+        {
+            OrganisationId = organisationId,
+            SetId = set.Id,
+            Source = i.Source,
+            Name = i.Name,
+            Version = i.Version,
+            Publisher = i.Publisher,
+            Architecture = i.Architecture,
+            SourcePackage = i.SourcePackage,
+            SourceVersion = i.SourceVersion,
+        }));
+        db.Set<InventorySet>().Add(set);
+        return set.Id;
+    }
+
+    /// <summary>
+    /// A snapshot read by a connector (Intune, Google Admin, Jamf): no enrolled agent, so no device, delta or replay;
+    /// the inventory is stored and shared exactly as an agent's, and the asset's last-seen, platform and patch level
+    /// follow the report. Saved in one SaveChanges.
+    /// </summary>
+    /// <param name="origin">The connector kind: "intune", "google", "jamf-pro" or "jamf-school".</param>
+    public static async Task<AssetSnapshot> AcceptFromConnectorAsync(
+        PatchpeilDbContext db, Asset asset, string origin, Guid? connectorId, string hostname, OperatingSystemInfo os,
+        IEnumerable<InstalledItem> software, DateTime collectedUtc, DateTime now, CancellationToken ct)
+    {
+        var items = InventoryHash.Canonical(software);
+        var hash = InventoryHash.OfCanonical(items);
+        var previousHash = await db.Set<AssetSnapshot>().Where(s => s.AssetId == asset.Id).OrderByDescending(s => s.ReceivedUtc)
+            .Select(s => s.InventoryHash).FirstOrDefaultAsync(ct);
+        var setId = await StoreSetAsync(db, asset.OrganisationId, items, hash, now, ct);
+        var snapshot = new AssetSnapshot
+        {
+            OrganisationId = asset.OrganisationId,
+            AssetId = asset.Id,
+            DeviceId = null,
+            Origin = origin,
+            ConnectorId = connectorId,
+            ReportId = Guid.CreateVersion7(),
+            ReceivedUtc = now,
+            CollectedUtc = collectedUtc,
+            Full = true,
+            Unchanged = previousHash == hash,
+            InventorySetId = setId,
+            InventoryHash = hash,
+            ItemCount = items.Count,
+            Hostname = hostname,
+            OsFamily = os.Family,
+            OsName = os.Name,
+            OsVersion = os.Version,
+            OsBuild = os.Build,
+            Kernel = os.Kernel,
+            LastBootUtc = os.LastBootUtc?.ToUniversalTime(),
+            PendingReboot = os.PendingReboot,
+        };
+        db.Set<AssetSnapshot>().Add(snapshot);
+        asset.LastSeenUtc = collectedUtc;
+        asset.Platform = Truncate(string.IsNullOrEmpty(os.Edition) || os.Name.Contains(os.Edition, StringComparison.OrdinalIgnoreCase) ? os.Name : $"{os.Name} {os.Edition}", 200);
+        asset.PatchLevel = Truncate(PatchLevelOf(os), 200);
+        await db.SaveChangesAsync(ct);
+        return snapshot;
     }
 
     /// <summary>What "patch level" means per family: the Windows build with UBR, the macOS version and build, the Linux release and kernel.</summary>
