@@ -138,6 +138,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         builder.ConfigureAgents();
         builder.ConfigureAdvisoryScores();
         Lifecycle.LifecycleModel.ConfigureLifecycle(builder);
+        Findings.FindingModel.ConfigureFindings(builder);
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
