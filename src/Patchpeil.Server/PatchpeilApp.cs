@@ -38,6 +38,7 @@ public static class PatchpeilApp
         builder.Services.AddAgents();
         builder.Services.AddPatchPolicy();
         builder.Services.AddConnectors();
+        builder.Services.AddScoped<Demo.DemoSeeder>();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
