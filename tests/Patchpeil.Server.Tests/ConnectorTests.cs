@@ -63,8 +63,15 @@ public abstract class ConnectorTests(PostgresServer postgres, Provider provider)
         {
             var connector = new Connector
             {
-                OrganisationId = organisation.Id, Kind = kind, Name = name ?? $"{kind} {organisation.Name}", BaseUrl = Vendor.Base, AuthUrl = Vendor.Base, Settings = settings,
-                ProtectedSecret = ConnectorSecrets.Protect(sp.GetRequiredService<IDataProtectionProvider>(), secret), SecretSetUtc = DateTime.UtcNow, CreatedUtc = DateTime.UtcNow,
+                OrganisationId = organisation.Id,
+                Kind = kind,
+                Name = name ?? $"{kind} {organisation.Name}",
+                BaseUrl = Vendor.Base,
+                AuthUrl = Vendor.Base,
+                Settings = settings,
+                ProtectedSecret = ConnectorSecrets.Protect(sp.GetRequiredService<IDataProtectionProvider>(), secret),
+                SecretSetUtc = DateTime.UtcNow,
+                CreatedUtc = DateTime.UtcNow,
             };
             db.Add(connector);
             await db.SaveChangesAsync();

@@ -9,8 +9,6 @@ using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Feeds.Csaf;
 using Patchpeil.Core.Feeds.Cve5;
 using Patchpeil.Core.Feeds.EndOfLife;
-using EpssScore = Patchpeil.Core.Feeds.Epss.EpssScore;
-using EpssReader = Patchpeil.Core.Feeds.Epss.EpssReader;
 using Patchpeil.Core.Feeds.Kev;
 using Patchpeil.Core.Feeds.Nvd;
 using Patchpeil.Core.Feeds.Osv;
@@ -18,6 +16,8 @@ using Patchpeil.Core.Inventory;
 using Patchpeil.Core.Matching;
 using Patchpeil.Core.Risk;
 using Patchpeil.Server.Advisories;
+using EpssReader = Patchpeil.Core.Feeds.Epss.EpssReader;
+using EpssScore = Patchpeil.Core.Feeds.Epss.EpssScore;
 
 namespace Patchpeil.Server.Cli;
 
