@@ -31,6 +31,7 @@ public sealed class Matcher
     private readonly Dictionary<string, int> _identityIds = new(StringComparer.Ordinal);
     private readonly List<string> _identityNames = [];
     private readonly List<List<Statement>> _statements = [];
+    private readonly List<IdentityTable?> _tables = [];
     private readonly List<List<ComponentVersion>> _versionsByIdentity = [];
     private readonly Dictionary<(int Identity, string Version), ComponentVersion> _versions = [];
     private readonly Dictionary<MatchComponent, Descriptor> _descriptors = new(ComponentComparer.Instance);
@@ -58,6 +59,7 @@ public sealed class Matcher
     // Asset slots seen in one fan-out (owners may repeat when an asset lists the same component twice).
     private int[] _slotStamp = [];
     private int _slotGeneration;
+    private int _pass;
 
     public Matcher(MatcherOptions? options = null) => _options = options ?? new MatcherOptions();
 
@@ -115,6 +117,7 @@ public sealed class Matcher
         foreach (var s in old.Statements)
         {
             _statements[s.IdentityId].Remove(s);
+            _tables[s.IdentityId] = null;
             touched.Add(s.IdentityId);
         }
 
@@ -196,14 +199,21 @@ public sealed class Matcher
     /// </summary>
     public int RematchAll()
     {
-        foreach (var cv in _versions.Values)
-        {
-            Evaluate(cv);
-        }
-
+        // One pass in component order: a version is evaluated the first time a component needs it and merged while
+        // it is still in cache. Every version belongs to at least one component.
+        var pass = ++_pass;
         List<Descriptor>? platform = null;
         foreach (var d in _descriptors.Values)
         {
+            foreach (var cv in d.Versions)
+            {
+                if (cv.Pass != pass)
+                {
+                    cv.Pass = pass;
+                    Evaluate(cv);
+                }
+            }
+
             Merge(d);
             if (d.PlatformDependent)
             {
@@ -257,6 +267,7 @@ public sealed class Matcher
             id = _identityNames.Count;
             _identityNames.Add(key);
             _statements.Add([]);
+            _tables.Add(null);
             _versionsByIdentity.Add([]);
         }
 
@@ -295,6 +306,7 @@ public sealed class Matcher
             foreach (var s in old.Statements)
             {
                 _statements[s.IdentityId].Remove(s);
+                _tables[s.IdentityId] = null;
                 touched.Add(s.IdentityId);
             }
         }
@@ -319,6 +331,7 @@ public sealed class Matcher
             s.VulnId = InternVulnerability(s.VulnerabilityId);
             s.VulnerabilityId = _vulnNames[s.VulnId];
             _statements[s.IdentityId].Add(s);
+            _tables[s.IdentityId] = null;
             touched.Add(s.IdentityId);
         }
 
@@ -385,7 +398,7 @@ public sealed class Matcher
             ref var cv = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, (id, component.Version), out var exists);
             if (!exists)
             {
-                cv = new ComponentVersion(id, component.Version, component.Scheme);
+                cv = new ComponentVersion(id, component.Version, component.Scheme, key.StartsWith("eol:", StringComparison.Ordinal));
                 _versionsByIdentity[id].Add(cv);
             }
 
@@ -655,68 +668,108 @@ public sealed class Matcher
     private void Evaluate(ComponentVersion cv)
     {
         cv.Evaluated = true;
+        var previous = cv.Results;
         cv.Results = NoResults;
         cv.Lifecycle = null;
         cv.PlatformStatements = null;
-        var name = _identityNames[cv.Identity];
-        if (name.StartsWith("eol:", StringComparison.Ordinal))
+        if (cv.IsLifecycle)
         {
-            EvaluateLifecycle(cv, name);
+            EvaluateLifecycle(cv, _identityNames[cv.Identity]);
             return;
         }
 
-        var statements = _statements[cv.Identity];
-        if (statements.Count == 0)
+        var table = _tables[cv.Identity] ??= BuildTable(cv.Identity);
+        cv.PlatformStatements = table.Platform;
+        if (table.Rows.Length == 0)
         {
             return;
+        }
+
+        // Each distinct range once (the statements of one affected entry, one per CVE, share it), then the rows.
+        var ranges = table.Ranges;
+        Span<RangeVerdict> verdicts = ranges.Length <= 128 ? stackalloc RangeVerdict[ranges.Length] : new RangeVerdict[ranges.Length];
+        for (var i = 0; i < ranges.Length; i++)
+        {
+            ref readonly var range = ref ranges[i];
+            verdicts[i] = range.Fast is { } fast && cv.KeyFor(range.Scheme) is { } key ? fast(key) : range.Slow(cv.Version).Verdict;
         }
 
         var generation = NextVulnGeneration();
         var results = _scratchResults;
         results.Clear();
-        foreach (var s in statements)
+        foreach (ref readonly var row in table.Rows.AsSpan())
         {
-            if (s.PlatformConfigurations is not null)
-            {
-                cv.PlatformStatements ??= [];
-                if (!cv.PlatformStatements.Contains(s))
-                {
-                    cv.PlatformStatements.Add(s);
-                }
-
-                continue;
-            }
-
-            RangeVerdict verdict;
-            if (s.Fast is { } fast && cv.KeyFor(s.Scheme) is { } key)
-            {
-                verdict = fast(key);
-            }
-            else
-            {
-                verdict = s.Slow(cv.Version).Verdict;
-            }
-
-            var outcome = OutcomeOf(s.Kind, verdict);
+            var outcome = OutcomeOf(row.Kind, verdicts[row.Range]);
             if (outcome == Outcome.None)
             {
                 continue;
             }
 
-            var candidate = new Resolution(s, outcome, null);
-            if (_vulnStamp[s.VulnId] != generation)
+            var candidate = new Resolution(row.Statement, outcome, null, row.Level, row.VulnId);
+            if (_vulnStamp[row.VulnId] != generation)
             {
-                _vulnStamp[s.VulnId] = generation;
-                _vulnSlot[s.VulnId] = results.Count;
+                _vulnStamp[row.VulnId] = generation;
+                _vulnSlot[row.VulnId] = results.Count;
                 results.Add(candidate);
             }
-            else if (candidate.IsBetterThan(results[_vulnSlot[s.VulnId]]))
+            else if (candidate.IsBetterThan(results[_vulnSlot[row.VulnId]]))
             {
-                results[_vulnSlot[s.VulnId]] = candidate;
+                results[_vulnSlot[row.VulnId]] = candidate;
             }
         }
 
-        cv.Results = results.Count == 0 ? NoResults : [.. results];
+        cv.Results = results.Count == 0 ? NoResults : SameResults(previous, results) ? previous : [.. results];
+    }
+
+    /// <summary>The identity's statements laid out for evaluation: distinct ranges, then one small row per statement, in order.</summary>
+    private IdentityTable BuildTable(int identity)
+    {
+        var ranges = new List<RangeRef>();
+        var byEvaluator = new Dictionary<Func<string, RangeMatch>, int>(ReferenceEqualityComparer.Instance);
+        var rows = new List<Row>();
+        List<Statement>? platform = null;
+        foreach (var s in _statements[identity])
+        {
+            if (s.PlatformConfigurations is not null)
+            {
+                platform ??= [];
+                if (!platform.Contains(s))
+                {
+                    platform.Add(s);
+                }
+
+                continue;
+            }
+
+            if (!byEvaluator.TryGetValue(s.Slow, out var range) || !ReferenceEquals(ranges[range].Fast, s.Fast) || !ReferenceEquals(ranges[range].Scheme, s.Scheme))
+            {
+                range = ranges.Count;
+                ranges.Add(new RangeRef(s.Fast, s.Slow, s.Scheme));
+                byEvaluator[s.Slow] = range;
+            }
+
+            rows.Add(new Row(s, range, s.VulnId, s.Kind, s.Advisory.Level));
+        }
+
+        return new IdentityTable([.. ranges], [.. rows], platform);
+    }
+
+    private static bool SameResults(Resolution[] old, List<Resolution> now)
+    {
+        if (old.Length != now.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < old.Length; i++)
+        {
+            if (!ReferenceEquals(old[i].Statement, now[i].Statement) || old[i].Outcome != now[i].Outcome)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Outcome OutcomeOf(StatementKind kind, RangeVerdict verdict) => (kind, verdict) switch
@@ -834,57 +887,82 @@ public sealed class Matcher
         }
 
         d.PlatformDependent = platform;
+        if (d.Versions.Length == 1 && !platform)
+        {
+            // The common case: one identity, its results are the merge.
+            var cv = d.Versions[0];
+            foreach (var r in cv.Results)
+            {
+                AddEntry(before, entries, r, cv);
+            }
+
+            d.AllMerged = null;
+            d.Entries = entries.Count == 0 ? NoEntries : SameEntries(before, entries) ? before : [.. entries];
+            return;
+        }
+
         var merged = _scratchMerged;
         merged.Clear();
-        if (d.Versions.Length == 1)
+        var generation = NextVulnGeneration();
+        foreach (var cv in d.Versions)
         {
-            foreach (var r in d.Versions[0].Results)
+            foreach (var r in cv.Results)
             {
-                merged.Add((r, d.Versions[0]));
-            }
-        }
-        else
-        {
-            var generation = NextVulnGeneration();
-            foreach (var cv in d.Versions)
-            {
-                foreach (var r in cv.Results)
+                var vuln = r.VulnId;
+                if (_vulnStamp[vuln] != generation)
                 {
-                    var vuln = r.Statement.VulnId;
-                    if (_vulnStamp[vuln] != generation)
-                    {
-                        _vulnStamp[vuln] = generation;
-                        _vulnSlot[vuln] = merged.Count;
-                        merged.Add((r, cv));
-                    }
-                    else if (r.IsBetterThan(merged[_vulnSlot[vuln]].Resolution))
-                    {
-                        merged[_vulnSlot[vuln]] = (r, cv);
-                    }
+                    _vulnStamp[vuln] = generation;
+                    _vulnSlot[vuln] = merged.Count;
+                    merged.Add((r, cv));
+                }
+                else if (r.IsBetterThan(merged[_vulnSlot[vuln]].Resolution))
+                {
+                    merged[_vulnSlot[vuln]] = (r, cv);
                 }
             }
         }
 
         // Components with NVD AND configurations keep the whole merge: each asset adds its platform statements to it.
         d.AllMerged = platform ? [.. merged] : null;
-        var position = 0;
         foreach (var (resolution, cv) in merged)
         {
-            if (KindOf(resolution.Outcome) is not { } kind)
-            {
-                continue;
-            }
-
-            var vuln = resolution.Statement.VulnId;
-            var cvss = _vulnCvss[vuln];
-            var kev = _vulnKev[vuln];
-            var priority = PriorityRules.For(kind, cvss, kev);
-            var reuse = Reusable(before, position, cv, resolution, kind, priority, cvss, kev);
-            entries.Add(reuse ?? new Entry(cv.Identity, resolution.Statement.VulnerabilityId, kind, priority, cvss, kev, cv, resolution));
-            position++;
+            AddEntry(before, entries, resolution, cv);
         }
 
-        d.Entries = entries.Count == 0 ? NoEntries : [.. entries];
+        d.Entries = entries.Count == 0 ? NoEntries : SameEntries(before, entries) ? before : [.. entries];
+    }
+
+    private void AddEntry(Entry[] before, List<Entry> entries, Resolution resolution, ComponentVersion cv)
+    {
+        if (KindOf(resolution.Outcome) is not { } kind)
+        {
+            return;
+        }
+
+        var vuln = resolution.VulnId;
+        var cvss = _vulnCvss[vuln];
+        var kev = _vulnKev[vuln];
+        var priority = PriorityRules.For(kind, cvss, kev);
+        var reuse = Reusable(before, entries.Count, cv, resolution, kind, priority, cvss, kev);
+        entries.Add(reuse ?? new Entry(cv.Identity, _vulnNames[vuln], kind, priority, cvss, kev, cv, resolution));
+    }
+
+    private static bool SameEntries(Entry[] before, List<Entry> now)
+    {
+        if (before.Length != now.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < before.Length; i++)
+        {
+            if (!ReferenceEquals(before[i], now[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The entry from before when nothing about it changed (usually at the same position), so its explanation is kept.</summary>
@@ -1078,9 +1156,29 @@ public sealed class Matcher
         None = 5,
     }
 
-    /// <param name="Explanation">A precomputed explanation (NVD AND nodes), else the statement's evaluator explains.</param>
-    internal readonly record struct Resolution(Statement Statement, Outcome Outcome, RangeMatch? Explanation)
+    /// <summary>How one statement decides for one version; <see cref="Explanation"/> is precomputed for NVD AND nodes, else the statement's evaluator explains.</summary>
+    internal readonly struct Resolution
     {
+        public Resolution(Statement statement, Outcome outcome, RangeMatch? explanation)
+            : this(statement, outcome, explanation, statement.Advisory.Level, statement.VulnId)
+        {
+        }
+
+        public Resolution(Statement statement, Outcome outcome, RangeMatch? explanation, EvidenceLevel level, int vulnId)
+        {
+            Statement = statement;
+            Outcome = outcome;
+            Explanation = explanation;
+            Level = level;
+            VulnId = vulnId;
+        }
+
+        public Statement Statement { get; }
+        public Outcome Outcome { get; }
+        public RangeMatch? Explanation { get; }
+        public EvidenceLevel Level { get; }
+        public int VulnId { get; }
+
         public bool IsDecisive => Outcome <= Outcome.OutsideRange;
 
         /// <summary>Decisive beats not decisive; then the stronger evidence level; then the outcome order.</summary>
@@ -1091,10 +1189,16 @@ public sealed class Matcher
                 return IsDecisive;
             }
 
-            var level = Statement.Advisory.Level.CompareTo(other.Statement.Advisory.Level);
-            return level != 0 ? level < 0 : Outcome < other.Outcome;
+            return Level != other.Level ? Level < other.Level : Outcome < other.Outcome;
         }
     }
+
+    private readonly record struct RangeRef(Func<VersionKey, RangeVerdict>? Fast, Func<string, RangeMatch> Slow, VersionScheme Scheme);
+
+    private readonly record struct Row(Statement Statement, int Range, int VulnId, StatementKind Kind, EvidenceLevel Level);
+
+    /// <param name="Platform">NVD AND configurations, evaluated per asset.</param>
+    private sealed record IdentityTable(RangeRef[] Ranges, Row[] Rows, List<Statement>? Platform);
 
     /// <summary>One finding as every asset with the component shares it; a lifecycle entry has no resolution.</summary>
     private sealed class Entry(int identityId, string subject, FindingKind kind, Priority priority, decimal? cvss, bool kev, ComponentVersion cv, Resolution resolution)
@@ -1111,7 +1215,7 @@ public sealed class Matcher
     }
 
     /// <summary>One distinct (identity, version), evaluated once for all components that have it.</summary>
-    private sealed class ComponentVersion(int identity, string version, VersionSchemeKind scheme)
+    private sealed class ComponentVersion(int identity, string version, VersionSchemeKind scheme, bool isLifecycle)
     {
         private VersionKey? _key;
         private VersionSchemeKind _keyScheme = VersionSchemeKind.Unknown;
@@ -1120,6 +1224,12 @@ public sealed class Matcher
         public int Identity { get; } = identity;
         public string Version { get; } = version;
         public VersionSchemeKind Scheme { get; } = scheme;
+
+        /// <summary>An <c>eol:</c> identity: judged by the lifecycle rules, not by statements.</summary>
+        public bool IsLifecycle { get; } = isLifecycle;
+
+        /// <summary>The <see cref="RematchAll"/> pass that last evaluated it.</summary>
+        public int Pass { get; set; }
 
         /// <summary>The distinct components using this version (one in most cases).</summary>
         public List<Descriptor> Descriptors { get; } = new(1);

@@ -1,8 +1,10 @@
 using Patchpeil.Core.Feeds.Debian;
+using Patchpeil.Core.Feeds.Nvd;
 using Patchpeil.Core.Feeds.Osv;
 using Patchpeil.Core.Inventory;
 using Patchpeil.Core.Matching;
 using Patchpeil.Core.Tests.Feeds;
+using Patchpeil.Core.Versions;
 
 namespace Patchpeil.Core.Tests.Matching;
 
@@ -144,5 +146,39 @@ public sealed class MatcherSharedStateTests
         Assert.Equal(0, matcher.DistinctComponentCount);
         Assert.Equal(0, matcher.DistinctVersionCount);
         Assert.Empty(matcher.AllFindings());
+    }
+
+    [Fact]
+    public void Nvd_and_configuration_is_matched_per_asset_and_its_deltas_replay_too()
+    {
+        // CVE-2023-1389: Archer AX21 firmware before 1.1.4, only when running on the Archer AX21 hardware (AND).
+        var cve = NvdReader.ReadCve(Fixtures.Bytes("nvd", "cve-2.0-records", "CVE-2023-1389.json"), "CVE-2023-1389.json", Fixtures.FetchedAt).Items.Single();
+        var firmware = new MatchComponent(["cpe:o:tp-link:archer_ax21_firmware"], "Archer AX21 firmware", "1.1.3", VersionSchemeKind.Generic, "cpe:2.3:o:tp-link:archer_ax21_firmware:1.1.3:*:*:*:*:*:*:*");
+        var hardware = new MatchComponent([], "Archer AX21", "-", VersionSchemeKind.Generic, "cpe:2.3:h:tp-link:archer_ax21:-:*:*:*:*:*:*:*");
+        var matcher = new Matcher();
+        matcher.LoadAdvisory(AdvisoryStatements.FromNvd(cve));
+        matcher.LoadAsset(new MatchAsset("router", "router", [firmware, hardware]));
+        matcher.LoadAsset(new MatchAsset("firmware-only", "firmware-only", [firmware])); // same component, no hardware CPE
+        matcher.RematchAll();
+        Assert.Equal(2, matcher.DistinctComponentCount); // the firmware shared by both devices, the hardware once
+        Assert.Contains(matcher.FindingsFor("router"), f => f.Subject == "CVE-2023-1389" && f.Kind == FindingKind.Vulnerable);
+        Assert.DoesNotContain(matcher.FindingsFor("firmware-only"), f => f.Subject == "CVE-2023-1389");
+        var state = State(matcher.AllFindings());
+
+        var delta = matcher.RemoveAdvisory("nvd:CVE-2023-1389");
+        Assert.Equal(["router"], delta.Removed.Where(f => f.Subject == "CVE-2023-1389").Select(f => f.Key.AssetId));
+        Apply(state, delta);
+        Assert.Equal(state, State(matcher.AllFindings()));
+
+        delta = matcher.UpsertAdvisory(AdvisoryStatements.FromNvd(cve));
+        Assert.Equal(["router"], delta.Added.Where(f => f.Subject == "CVE-2023-1389").Select(f => f.Key.AssetId));
+        Apply(state, delta);
+        Assert.Equal(state, State(matcher.AllFindings()));
+
+        // The firmware updated on the router: the finding goes, the firmware-only device is unchanged.
+        delta = matcher.UpsertAsset(new MatchAsset("router", "router", [firmware with { Version = "1.1.4", Cpe = "cpe:2.3:o:tp-link:archer_ax21_firmware:1.1.4:*:*:*:*:*:*:*" }, hardware]));
+        Assert.Contains(delta.Removed, f => f.Subject == "CVE-2023-1389" && f.Key.AssetId == "router");
+        Apply(state, delta);
+        Assert.Equal(state, State(matcher.AllFindings()));
     }
 }
