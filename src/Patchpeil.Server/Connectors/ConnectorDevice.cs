@@ -8,6 +8,7 @@ namespace Patchpeil.Server.Connectors;
 /// <param name="Platform">Windows, ChromeOS, iPadOS, iOS, macOS, Android or Linux.</param>
 /// <param name="AutoUpdateExpiration">Chromebooks: the Auto Update Expiration month (first day), when the platform gives it.</param>
 /// <param name="Deleted">The platform reports the device as removed (delta queries).</param>
+/// <param name="ModelIdentifier">Apple product type ("iPad12,1") or Mac board id ("J413AP"): the key Apple's version sources use for supported devices (ADR 0020).</param>
 public sealed record ConnectorDevice(
     string ExternalId,
     string Name,
@@ -24,7 +25,8 @@ public sealed record ConnectorDevice(
     string? OrgUnit = null,
     string? Status = null,
     IReadOnlyList<ConnectorApp>? Apps = null,
-    bool Deleted = false);
+    bool Deleted = false,
+    string? ModelIdentifier = null);
 
 /// <summary>An application a platform reports on a device.</summary>
 public sealed record ConnectorApp(string Name, string? Version, string? Publisher = null, string? BundleId = null);
