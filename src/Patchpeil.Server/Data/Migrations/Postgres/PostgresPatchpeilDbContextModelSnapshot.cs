@@ -1697,134 +1697,6 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.ToTable("LifecycleProduct");
                 });
 
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionLine", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ContentSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime>("FetchedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("FileName")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
-
-                    b.Property<string>("Label")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("LatestBuild")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
-
-                    b.Property<DateOnly?>("LatestExpirationDate")
-                        .HasColumnType("date");
-
-                    b.Property<DateOnly?>("LatestReleaseDate")
-                        .HasColumnType("date");
-
-                    b.Property<bool?>("LatestSecurityContent")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("LatestVersion")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
-
-                    b.Property<string>("Line")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
-
-                    b.Property<string>("Product")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<string>("Revision")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Source", "Product", "Line")
-                        .IsUnique();
-
-                    b.ToTable("OsVersionLine");
-                });
-
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionRelease", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ActivelyExploitedCves")
-                        .HasColumnType("text");
-
-                    b.Property<string>("AllBuilds")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Build")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
-
-                    b.Property<int>("CveCount")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly?>("ExpirationDate")
-                        .HasColumnType("date");
-
-                    b.Property<bool>("FullyRolledOut")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid>("LineId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly?>("ReleaseDate")
-                        .HasColumnType("date");
-
-                    b.Property<bool?>("SecurityContent")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("SecurityInfo")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<bool>("Serving")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("SupportedModels")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("LineId", "Position")
-                        .IsUnique();
-
-                    b.ToTable("OsVersionRelease");
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Patchpeil.Server.Data.User", null)
@@ -2118,15 +1990,6 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionRelease", b =>
-                {
-                    b.HasOne("Patchpeil.Server.Lifecycle.OsVersionLine", null)
-                        .WithMany("Releases")
-                        .HasForeignKey("LineId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Patchpeil.Server.Advisories.Advisory", b =>
                 {
                     b.Navigation("Products");
@@ -2156,11 +2019,6 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Patchpeil.Server.Lifecycle.LifecycleProduct", b =>
                 {
                     b.Navigation("Cycles");
-                });
-
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionLine", b =>
-                {
-                    b.Navigation("Releases");
                 });
 #pragma warning restore 612, 618
         }

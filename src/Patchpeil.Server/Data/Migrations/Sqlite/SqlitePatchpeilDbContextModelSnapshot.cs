@@ -1687,134 +1687,6 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.ToTable("LifecycleProduct");
                 });
 
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionLine", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContentSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("FetchedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FileName")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Label")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LatestBuild")
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("LatestExpirationDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("LatestReleaseDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool?>("LatestSecurityContent")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LatestVersion")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Line")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Product")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Revision")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Source", "Product", "Line")
-                        .IsUnique();
-
-                    b.ToTable("OsVersionLine");
-                });
-
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionRelease", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActivelyExploitedCves")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AllBuilds")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Build")
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("CveCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly?>("ExpirationDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("FullyRolledOut")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("LineId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly?>("ReleaseDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool?>("SecurityContent")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SecurityInfo")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Serving")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SupportedModels")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("LineId", "Position")
-                        .IsUnique();
-
-                    b.ToTable("OsVersionRelease");
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Patchpeil.Server.Data.User", null)
@@ -2108,15 +1980,6 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionRelease", b =>
-                {
-                    b.HasOne("Patchpeil.Server.Lifecycle.OsVersionLine", null)
-                        .WithMany("Releases")
-                        .HasForeignKey("LineId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Patchpeil.Server.Advisories.Advisory", b =>
                 {
                     b.Navigation("Products");
@@ -2146,11 +2009,6 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Patchpeil.Server.Lifecycle.LifecycleProduct", b =>
                 {
                     b.Navigation("Cycles");
-                });
-
-            modelBuilder.Entity("Patchpeil.Server.Lifecycle.OsVersionLine", b =>
-                {
-                    b.Navigation("Releases");
                 });
 #pragma warning restore 612, 618
         }
