@@ -84,8 +84,14 @@ public abstract class JamfConnectorTests(PostgresServer postgres, Provider provi
         {
             var connector = new Connector
             {
-                OrganisationId = organisation.Id, Kind = kind, Name = $"{kind}", BaseUrl = baseUrl, Settings = settings,
-                ProtectedSecret = ConnectorSecrets.Protect(sp.GetRequiredService<IDataProtectionProvider>(), secret), SecretSetUtc = DateTime.UtcNow, CreatedUtc = DateTime.UtcNow,
+                OrganisationId = organisation.Id,
+                Kind = kind,
+                Name = $"{kind}",
+                BaseUrl = baseUrl,
+                Settings = settings,
+                ProtectedSecret = ConnectorSecrets.Protect(sp.GetRequiredService<IDataProtectionProvider>(), secret),
+                SecretSetUtc = DateTime.UtcNow,
+                CreatedUtc = DateTime.UtcNow,
             };
             db.Add(connector);
             await db.SaveChangesAsync();
