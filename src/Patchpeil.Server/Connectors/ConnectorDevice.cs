@@ -14,6 +14,7 @@ namespace Patchpeil.Server.Connectors;
 /// <param name="OsName">Display name of the OS ("Windows 11", "ChromeOS"); derived from <paramref name="Platform"/> when null.</param>
 /// <param name="Manufacturer">Hardware manufacturer, where reported.</param>
 /// <param name="Details">Platform facts shown with the device but not matched on (extended-support flags, enrolment type …).</param>
+/// <param name="ModelIdentifier">Apple product type ("iPad12,1") or Mac board id ("J413AP"): the key Apple's version sources use for supported devices (ADR 0020).</param>
 public sealed record ConnectorDevice(
     string ExternalId,
     string Name,
@@ -33,7 +34,8 @@ public sealed record ConnectorDevice(
     bool Deleted = false,
     string? OsName = null,
     string? Manufacturer = null,
-    IReadOnlyDictionary<string, string>? Details = null);
+    IReadOnlyDictionary<string, string>? Details = null,
+    string? ModelIdentifier = null);
 
 /// <summary>An application a platform reports on a device.</summary>
 /// <param name="Source">Inventory source name; derived from the device platform when null (windows-registry, macos-app, ios-app …).</param>

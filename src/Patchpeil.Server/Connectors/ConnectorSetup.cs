@@ -33,6 +33,8 @@ public static class ConnectorSetup
         services.AddTransient<ConnectorHttp>();
         services.AddSingleton<IConnectorSource, IntuneSource>();
         services.AddSingleton<IConnectorSource, GoogleSource>();
+        services.AddSingleton<IConnectorSource, Jamf.JamfProSource>();
+        services.AddSingleton<IConnectorSource, Jamf.JamfSchoolSource>();
         services.AddSingleton<ConnectorRunner>();
         services.AddSingleton<ConnectorScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectorScheduler>());
