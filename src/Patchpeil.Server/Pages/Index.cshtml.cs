@@ -6,14 +6,17 @@ using Patchpeil.Server.Web;
 
 namespace Patchpeil.Server.Pages;
 
-/// <summary>The dashboard answers "what needs me today?"; until findings exist it shows what Patchpeil knows about.</summary>
-public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
+/// <summary>The dashboard answers "what needs me today?": open findings first (each number links to its filtered list), then what Patchpeil knows about.</summary>
+public sealed class IndexModel(PatchpeilDbContext db, TimeProvider time, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
 {
     public int TotalAssets { get; private set; }
 
     public List<(AssetKind Kind, int Count)> ByKind { get; } = [];
 
     public List<SchoolSummary> Schools { get; private set; } = [];
+
+    /// <summary>Open findings by priority, overdue, KEV, lifecycle kinds, per school, and the weekly trend.</summary>
+    public Dashboard.FindingsOverview? Findings { get; private set; }
 
     /// <summary>Devices and servers per school by operating-system family.</summary>
     public List<Dashboard.PlatformMix.SchoolMix> Mix { get; private set; } = [];
@@ -31,6 +34,11 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
                 db.Assets.Count(a => a.SchoolId == s.Id),
                 db.Assets.Count(a => a.SchoolId == s.Id && a.Criticality == BivLevel.High)))
             .ToListAsync(HttpContext.RequestAborted);
+        if (TotalAssets > 0)
+        {
+            Findings = await Dashboard.FindingsOverview.ComputeAsync(db, time.GetUtcNow().UtcDateTime, HttpContext.RequestAborted);
+        }
+
         Mix = await Dashboard.PlatformMix.ComputeAsync(db, HttpContext.RequestAborted);
         MixFamilies = Dashboard.PlatformMix.Families.Where(f => Mix.Any(m => m.Count(f) > 0)).ToList();
     }

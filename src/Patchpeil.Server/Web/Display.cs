@@ -14,6 +14,6 @@ public static class Display
     public static string Date(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Amsterdam).ToString("d", CultureInfo.CurrentCulture);
 
-    /// <summary>Whole days past a deadline, at least 1 once it has passed.</summary>
-    public static int DaysLate(DateTime deadlineUtc, DateTime nowUtc) => Math.Max(1, (int)Math.Ceiling((nowUtc - deadlineUtc).TotalDays));
+    /// <summary>Whole days past a deadline (completed days), at least 1 once it has passed.</summary>
+    public static int DaysLate(DateTime deadlineUtc, DateTime nowUtc) => Math.Max(1, (int)Math.Floor((nowUtc - deadlineUtc).TotalDays));
 }

@@ -11,6 +11,15 @@ public sealed class DetailModel(PatchpeilDbContext db, IStringLocalizer<SharedRe
 {
     public AdvisoryDetailDto Detail { get; private set; } = null!;
 
+    /// <summary>"Getroffen hier": this organisation's findings decided by this document or about its vulnerabilities.</summary>
+    public List<global::Patchpeil.Server.Findings.AssetFinding> AffectedHere { get; private set; } = [];
+
+    public int AffectedTotal { get; private set; }
+
+    public int AffectedAssets { get; private set; }
+
+    public const int ShownAffected = 50;
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (await AdvisoriesApi.LoadDetailAsync(db, id, HttpContext.RequestAborted) is not { } detail)
@@ -19,6 +28,15 @@ public sealed class DetailModel(PatchpeilDbContext db, IStringLocalizer<SharedRe
         }
 
         Detail = detail;
+        var ct = HttpContext.RequestAborted;
+        var documentId = detail.Advisory.DocumentId;
+        var cves = detail.Vulnerabilities.Select(v => v.Id).Distinct().ToList();
+        var affected = db.Set<global::Patchpeil.Server.Findings.AssetFinding>().AsNoTracking().Where(f => f.DocumentId == documentId || f.Subject == documentId || cves.Contains(f.Subject));
+        AffectedTotal = await affected.CountAsync(ct);
+        AffectedAssets = await affected.Select(f => f.AssetId).Distinct().CountAsync(ct);
+        AffectedHere = await affected.Include(f => f.Asset).ThenInclude(a => a!.School)
+            .OrderBy(f => f.State == Contracts.FindingState.Open || f.State == Contracts.FindingState.InProgress ? 0 : 1).ThenBy(f => f.Priority).ThenBy(f => f.Asset!.Name)
+            .Take(ShownAffected).ToListAsync(ct);
         return Page();
     }
 

@@ -35,6 +35,13 @@ public sealed class DetailModel(PatchpeilDbContext db, TimeProvider time, IStrin
 
     public string? Q { get; private set; }
 
+    /// <summary>This asset's open and in-progress findings, most urgent first (at most <see cref="ShownFindings"/>).</summary>
+    public PagedResult<global::Patchpeil.Server.Findings.AssetFinding> Findings { get; private set; } = new([], 1, ShownFindings, 0);
+
+    public int FindingsOverdue { get; private set; }
+
+    public const int ShownFindings = 50;
+
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? q)
@@ -48,6 +55,9 @@ public sealed class DetailModel(PatchpeilDbContext db, TimeProvider time, IStrin
 
         Asset = asset;
         Q = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, 200)];
+        var findingQuery = new global::Patchpeil.Server.Findings.FindingQuery(AssetId: id, Active: true, PageSize: ShownFindings).Normalised() with { Now = Now, PageSize = ShownFindings };
+        Findings = await findingQuery.ExecuteAsync(db, ct);
+        FindingsOverdue = await (findingQuery with { Overdue = true }).Filter(db.Set<global::Patchpeil.Server.Findings.AssetFinding>().AsNoTracking()).CountAsync(ct);
         Device = await db.Set<AgentDevice>().AsNoTracking().Where(d => d.AssetId == id).OrderByDescending(d => d.EnrolledUtc).FirstOrDefaultAsync(ct);
         var snapshots = db.Set<AssetSnapshot>().AsNoTracking().Where(s => s.AssetId == id);
         HistoryTotal = await snapshots.CountAsync(ct);
