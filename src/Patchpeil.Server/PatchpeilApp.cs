@@ -4,6 +4,7 @@ using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Data;
+using Patchpeil.Server.Findings;
 using Patchpeil.Server.Inventory;
 using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Organisations;
@@ -34,6 +35,7 @@ public static class PatchpeilApp
         builder.Services.AddFeedSync();
         builder.Services.AddImports();
         builder.Services.AddAgents();
+        builder.Services.AddFindings();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -49,6 +51,7 @@ public static class PatchpeilApp
         app.MapImportsApi();
         app.MapAgentApi();
         app.MapAdvisoriesApi();
+        app.MapFindingsApi();
         app.MapAuditApi();
         app.MapWebUi();
         return app;

@@ -1133,6 +1133,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1333,6 +1337,14 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Full")
                         .HasColumnType("INTEGER");
 
@@ -1368,6 +1380,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 

@@ -11,7 +11,7 @@ using Patchpeil.Server.Data;
 namespace Patchpeil.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePatchpeilDbContext))]
-    [Migration("20261129090315_Findings")]
+    [Migration("20261129093934_Findings")]
     partial class Findings
     {
         /// <inheritdoc />
@@ -1136,6 +1136,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1336,6 +1340,14 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Full")
                         .HasColumnType("INTEGER");
 
@@ -1371,6 +1383,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 

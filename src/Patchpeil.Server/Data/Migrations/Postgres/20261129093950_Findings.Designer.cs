@@ -13,7 +13,7 @@ using Patchpeil.Server.Data;
 namespace Patchpeil.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPatchpeilDbContext))]
-    [Migration("20261129090337_Findings")]
+    [Migration("20261129093950_Findings")]
     partial class Findings
     {
         /// <inheritdoc />
@@ -1144,6 +1144,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1346,6 +1350,14 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("Full")
                         .HasColumnType("boolean");
 
@@ -1381,6 +1393,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
