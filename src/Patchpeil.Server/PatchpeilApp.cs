@@ -3,11 +3,13 @@ using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
+using Patchpeil.Server.Connectors;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Findings;
 using Patchpeil.Server.Inventory;
 using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Organisations;
+using Patchpeil.Server.Policy;
 using Patchpeil.Server.Web;
 
 namespace Patchpeil.Server;
@@ -35,6 +37,8 @@ public static class PatchpeilApp
         builder.Services.AddFeedSync();
         builder.Services.AddImports();
         builder.Services.AddAgents();
+        builder.Services.AddPatchPolicy();
+        builder.Services.AddConnectors();
         builder.Services.AddFindings();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
@@ -53,6 +57,7 @@ public static class PatchpeilApp
         app.MapAdvisoriesApi();
         app.MapFindingsApi();
         app.MapAuditApi();
+        app.MapPolicyApi();
         app.MapWebUi();
         return app;
     }

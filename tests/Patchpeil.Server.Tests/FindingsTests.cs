@@ -99,7 +99,7 @@ public abstract class FindingsTests(PostgresServer postgres, Provider provider) 
         Assert.NotEmpty(detail.Rule);
         Assert.NotEmpty(detail.Comparisons);
         Assert.Equal("High", detail.Confidence);
-        Assert.Contains(detail.PriorityReasons, r => r.Code == "cvss" && r.Detail.StartsWith("8.1", StringComparison.Ordinal));
+        Assert.Contains(detail.PriorityReasons, r => r.Code == "cvss-high" && r.Detail.StartsWith("8.1", StringComparison.Ordinal));
         Assert.Equal(0, detail.PolicyVersion);
         Assert.Null(detail.PolicyVersionId);
 

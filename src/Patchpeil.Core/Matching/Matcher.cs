@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Feeds.EndOfLife;
 using Patchpeil.Core.Ranges;
 using Patchpeil.Core.Versions;
@@ -402,14 +403,15 @@ public sealed class Matcher
             return;
         }
 
-        var release = eol.Releases.FirstOrDefault(r => string.Equals(r.Name, cycle, StringComparison.OrdinalIgnoreCase));
+        var release = FindCycle(eol, cycle);
         if (release is null)
         {
             return;
         }
 
         var state = release.State(_options.Clock, _options.Horizon);
-        var source = $"endoflife.date/{eol.Name} cycle {release.Name}";
+        var (origin, site) = eol.Provenance.Source == FeedSource.EndOfLife ? ("endoflife", "endoflife.date") : (eol.Provenance.Source.ToString().ToLowerInvariant(), eol.Provenance.Source.ToString().ToLowerInvariant());
+        var source = $"{site}/{eol.Name} cycle {release.Name}";
         if (state.State is EndOfLifeState.EndOfLife or EndOfLifeState.EndingWithin)
         {
             var kind = state.State == EndOfLifeState.EndOfLife ? FindingKind.EndOfSupport : FindingKind.EndingSoon;
@@ -417,7 +419,7 @@ public sealed class Matcher
                 ? $"{eol.Label} {release.Label}: security support ended{(state.EndDate is { } d ? " on " + d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)}"
                 : $"{eol.Label} {release.Label}: security support ends on {state.EndDate:yyyy-MM-dd}, within {_options.Horizon.TotalDays:0} days";
             cv.Lifecycle.Add((kind, kind == FindingKind.EndOfSupport ? "end-of-support" : "ending-soon", new FindingEvidence(
-                "endoflife", source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"eol {release.EndOfLife}", cv.Version, rule, [], MatchConfidence.High)));
+                origin, source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"eol {release.EndOfLife}", cv.Version, rule, [], MatchConfidence.High)));
         }
 
         if (state.State != EndOfLifeState.EndOfLife && release.Latest is { Name: { } latest })
@@ -426,10 +428,27 @@ public sealed class Matcher
             if (scheme.IsOrdered && scheme.Relate(cv.Version, latest) == VersionRelation.Less)
             {
                 cv.Lifecycle.Add((FindingKind.BehindLatest, "behind-latest", new FindingEvidence(
-                    "endoflife", source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"latest {latest}", cv.Version,
+                    origin, source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"latest {latest}", cv.Version,
                     $"{cv.Version} is older than {latest}, the latest release of supported cycle {release.Name}", [$"{cv.Version} < {latest}"], MatchConfidence.High)));
             }
         }
+    }
+
+    /// <summary>
+    /// The cycle by name; a device-model cycle ("18|iPad7,5", <see cref="OsVersionLifecycles"/>) the sources do not know
+    /// falls back to its OS line ("18"), so an unknown model is still judged by its line.
+    /// </summary>
+    private static EolRelease? FindCycle(EolProduct eol, string cycle)
+    {
+        var release = eol.Releases.FirstOrDefault(r => string.Equals(r.Name, cycle, StringComparison.OrdinalIgnoreCase));
+        var separator = cycle.IndexOf(OsVersionLifecycles.ModelSeparator, StringComparison.Ordinal);
+        if (release is null && separator > 0)
+        {
+            var line = cycle[..separator];
+            release = eol.Releases.FirstOrDefault(r => string.Equals(r.Name, line, StringComparison.OrdinalIgnoreCase));
+        }
+
+        return release;
     }
 
     /// <summary>Merges the results of the component's identities per vulnerability and turns them into findings.</summary>

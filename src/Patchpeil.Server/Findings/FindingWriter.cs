@@ -285,9 +285,9 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
         var (cvss, cvssSource) = risk.Cvss.TryGetValue(f.Subject, out var chosen) || risk.Cvss.TryGetValue(f.Evidence.DocumentId, out chosen)
             ? chosen
             : (f.Cvss, f.Cvss is null ? null : f.Evidence.DocumentId);
-        var epss = risk.Epss.TryGetValue(f.Subject, out var e) ? e : (decimal?)null;
+        var (epss, percentile) = risk.Epss.TryGetValue(f.Subject, out var e) ? e : ((decimal?)null, (decimal?)null);
         var ncsc = risk.NcscLabels.GetValueOrDefault(f.Subject);
-        var assessment = RiskAssessor.Assess(new RiskFactors(f.Kind, cvss, cvssSource, epss, f.KnownExploited, ncsc, (int)criticality, internetFacing, f.Evidence.Confidence));
+        var assessment = RiskAssessor.Assess(new RiskFactors(f.Kind, cvss, cvssSource, epss, f.KnownExploited, ncsc, (int)criticality, internetFacing, f.Evidence.Confidence, percentile));
         row.Cvss = cvss;
         row.CvssSource = cvssSource is null ? null : Cut(cvssSource, 100);
         row.Epss = epss;
@@ -303,12 +303,12 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
 
 /// <summary>The risk inputs of a set of vulnerabilities: the chosen CVSS score, EPSS and the NCSC label.</summary>
 internal sealed record RiskInputs(
-    Dictionary<string, (decimal? Score, string? Source)> Cvss, Dictionary<string, decimal> Epss, Dictionary<string, string> NcscLabels)
+    Dictionary<string, (decimal? Score, string? Source)> Cvss, Dictionary<string, (decimal? Score, decimal? Percentile)> Epss, Dictionary<string, string> NcscLabels)
 {
     public static async Task<RiskInputs> LoadAsync(PatchpeilDbContext db, IReadOnlyList<string> subjects, CancellationToken ct)
     {
         var cvss = new Dictionary<string, (decimal?, string?)>(StringComparer.Ordinal);
-        var epss = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var epss = new Dictionary<string, (decimal?, decimal?)>(StringComparer.Ordinal);
         var ncsc = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in subjects.Chunk(1000))
         {
@@ -320,9 +320,9 @@ internal sealed record RiskInputs(
                 }
             }
 
-            foreach (var e in await db.Set<EpssScore>().AsNoTracking().Where(e => chunk.Contains(e.CveId)).Select(e => new { e.CveId, e.Score }).ToListAsync(ct))
+            foreach (var e in await db.Set<EpssScore>().AsNoTracking().Where(e => chunk.Contains(e.CveId)).Select(e => new { e.CveId, e.Score, e.Percentile }).ToListAsync(ct))
             {
-                epss[e.CveId] = e.Score;
+                epss[e.CveId] = (e.Score, e.Percentile);
             }
 
             var labels = await db.Set<AdvisoryVulnerability>().AsNoTracking().Where(v => chunk.Contains(v.VulnerabilityId))

@@ -215,7 +215,7 @@ public sealed class MatchingService(IServiceScopeFactory scopes, TimeProvider ti
 
         _referenceSignature = await ReferenceSignatureAsync(db, ct);
         matcher.SetKnownExploited(await MatchInputs.KnownExploitedAsync(db, ct));
-        matcher.SetLifecycles(await MatchInputs.LifecyclesAsync(db, ct));
+        matcher.SetLifecycles(await LifecyclesAsync(scope, db, ct));
         var assets = await MatchInputs.AssetsAsync(db, null, ct);
         foreach (var (asset, _, _) in assets)
         {
@@ -296,7 +296,7 @@ public sealed class MatchingService(IServiceScopeFactory scopes, TimeProvider ti
         {
             _referenceSignature = signature;
             _matcher.SetKnownExploited(await MatchInputs.KnownExploitedAsync(db, ct));
-            _matcher.SetLifecycles(await MatchInputs.LifecyclesAsync(db, ct));
+            _matcher.SetLifecycles(await LifecyclesAsync(scope, db, ct));
             await FullAsync(scope, ct);
             return;
         }
@@ -362,8 +362,13 @@ public sealed class MatchingService(IServiceScopeFactory scopes, TimeProvider ti
         var epss = await db.Set<EpssScore>().CountAsync(ct);
         var epssLatest = await db.Set<EpssScore>().MaxAsync(e => e.ScoreDateUtc, ct);
         var lifecycle = await db.Set<Lifecycle.LifecycleProduct>().OrderBy(p => p.Name).Select(p => p.ContentSha256).ToListAsync(ct);
-        return $"{kev}|{kevLatest}|{epss}|{epssLatest:O}|{string.Join(',', lifecycle)}";
+        var osVersions = await db.Set<Lifecycle.OsVersionLine>().Select(l => l.ContentSha256).Distinct().ToListAsync(ct);
+        return $"{kev}|{kevLatest}|{epss}|{epssLatest:O}|{string.Join(',', lifecycle)}|{string.Join(',', osVersions.Order(StringComparer.Ordinal))}";
     }
+
+    /// <summary>endoflife.date products with the stored OS version sources (SOFA, gdmf, ChromeOS) laid over them.</summary>
+    private static async Task<IReadOnlyList<Core.Feeds.EndOfLife.EolProduct>> LifecyclesAsync(AsyncServiceScope scope, PatchpeilDbContext db, CancellationToken ct) =>
+        await new Lifecycle.OsVersionService(db).LifecyclesAsync(await MatchInputs.LifecyclesAsync(db, ct), ct);
 
     private static PatchpeilDbContext SystemDb(AsyncServiceScope scope)
     {
