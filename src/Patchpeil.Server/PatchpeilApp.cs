@@ -40,6 +40,7 @@ public static class PatchpeilApp
         builder.Services.AddPatchPolicy();
         builder.Services.AddConnectors();
         builder.Services.AddFindings();
+        builder.Services.AddScoped<Demo.DemoSeeder>();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
