@@ -130,6 +130,29 @@ public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? json
     public Task<AgentDeviceDto> RequestFullReportAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<AgentDeviceDto>(HttpMethod.Post, $"/api/v1/agent/devices/{id}/request-full", new { }, cancellationToken);
 
+    /// <summary>One page of findings. <paramref name="filters"/> is a query string of the list filters (e.g. "priority=P1&amp;overdue=true&amp;active=true").</summary>
+    public Task<PagedResult<FindingDto>> GetFindingsAsync(string? filters = null, int page = 1, int pageSize = 25, CancellationToken cancellationToken = default) =>
+        GetAsync<PagedResult<FindingDto>>(string.Create(CultureInfo.InvariantCulture, $"/api/v1/findings?page={page}&pageSize={pageSize}{(string.IsNullOrEmpty(filters) ? "" : "&" + filters)}"), cancellationToken);
+
+    /// <summary>One finding with its explanation and state history.</summary>
+    public Task<FindingDetailDto> GetFindingAsync(Guid id, CancellationToken cancellationToken = default) => GetAsync<FindingDetailDto>($"/api/v1/findings/{id}", cancellationToken);
+
+    /// <summary>Findings grouped <paramref name="by"/> advisory, asset or product.</summary>
+    public Task<PagedResult<FindingGroupDto>> GetFindingGroupsAsync(string by, string? filters = null, CancellationToken cancellationToken = default) =>
+        GetAsync<PagedResult<FindingGroupDto>>($"/api/v1/findings/groups/{Uri.EscapeDataString(by)}{(string.IsNullOrEmpty(filters) ? "" : "?" + filters)}", cancellationToken);
+
+    /// <summary>Dashboard counts of open findings.</summary>
+    public Task<FindingCountsDto> GetFindingCountsAsync(string? filters = null, CancellationToken cancellationToken = default) =>
+        GetAsync<FindingCountsDto>($"/api/v1/findings/counts{(string.IsNullOrEmpty(filters) ? "" : "?" + filters)}", cancellationToken);
+
+    /// <summary>A lifecycle transition: start, verify, accept-risk, approve-risk, reject-risk, not-affected, false-positive or reopen.</summary>
+    public Task<FindingDetailDto> TransitionFindingAsync(Guid id, string action, FindingTransitionInput? input = null, CancellationToken cancellationToken = default) =>
+        SendAsync<FindingDetailDto>(HttpMethod.Post, $"/api/v1/findings/{id}/{Uri.EscapeDataString(action)}", input ?? new FindingTransitionInput(), cancellationToken);
+
+    /// <summary>The same transition for many findings, all or nothing (a refusal throws with the per-finding errors).</summary>
+    public Task<FindingBulkResult> BulkFindingsAsync(FindingBulkInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<FindingBulkResult>(HttpMethod.Post, "/api/v1/findings/bulk", input, cancellationToken);
+
     /// <summary>The patch policy in effect and all its versions.</summary>
     public Task<PatchPolicyOverview> GetPolicyAsync(CancellationToken cancellationToken = default) =>
         GetAsync<PatchPolicyOverview>("/api/v1/policy", cancellationToken);

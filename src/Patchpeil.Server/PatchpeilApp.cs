@@ -5,6 +5,7 @@ using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
 using Patchpeil.Server.Connectors;
 using Patchpeil.Server.Data;
+using Patchpeil.Server.Findings;
 using Patchpeil.Server.Inventory;
 using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Organisations;
@@ -38,6 +39,7 @@ public static class PatchpeilApp
         builder.Services.AddAgents();
         builder.Services.AddPatchPolicy();
         builder.Services.AddConnectors();
+        builder.Services.AddFindings();
         builder.Services.AddScoped<Demo.DemoSeeder>();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
@@ -54,6 +56,7 @@ public static class PatchpeilApp
         app.MapImportsApi();
         app.MapAgentApi();
         app.MapAdvisoriesApi();
+        app.MapFindingsApi();
         app.MapAuditApi();
         app.MapPolicyApi();
         app.MapWebUi();

@@ -59,7 +59,7 @@ public sealed record FeedImportLimits
 /// Offline import of feed files (a file, a folder or a zip): detects the kind, runs the Core parser and writes each file in
 /// one transaction, so a file is imported completely or not at all. Anything not accepted is quarantined with its reasons.
 /// </summary>
-public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedImportLimits? limits = null)
+public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedImportLimits? limits = null, Findings.IFindingsJobs? findings = null)
 {
     private readonly FeedImportLimits _limits = limits ?? new FeedImportLimits();
 
@@ -451,6 +451,12 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
             db.ChangeTracker.Clear();
             return (Summary: summary, counts);
         });
+
+        if (result.Summary is { } stored && stored.Added + stored.Changed > 0 && findings is not null)
+        {
+            // Re-match only what changed, as a job; findings appear within a minute, the import does not wait.
+            await findings.AdvisoriesChangedAsync(cancellationToken);
+        }
 
         return result.Summary ?? await RecordRefusalAsync(name, kind,
             "[input.incomplete] the file ended early, nothing from it was stored: " + string.Join("; ", result.counts.Quarantined.Select(q => string.Join("; ", q.Reasons))), cancellationToken);

@@ -6,12 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Patchpeil.Contracts;
 using Patchpeil.Core.Feeds;
-using Patchpeil.Core.Feeds.Csaf;
-using Patchpeil.Core.Feeds.Cve5;
 using Patchpeil.Core.Feeds.EndOfLife;
 using Patchpeil.Core.Feeds.Kev;
-using Patchpeil.Core.Feeds.Nvd;
-using Patchpeil.Core.Feeds.Osv;
 using Patchpeil.Core.Inventory;
 using Patchpeil.Core.Matching;
 using Patchpeil.Core.Risk;
@@ -223,25 +219,14 @@ public static class ScanCommand
         var (kind, problem) = FeedImporter.Detect(name, bytes);
         switch (kind)
         {
-            case FeedSource.Csaf:
-                return Load(CsafReader.Read(bytes, name, fetchedAt), AdvisoryStatements.FromCsaf, matcher, problems);
-            case FeedSource.Osv:
-                return Load(OsvReader.Read(bytes, name, fetchedAt), AdvisoryStatements.FromOsv, matcher, problems);
-            case FeedSource.Cve5:
-                return Load(Cve5Reader.Read(bytes, name, fetchedAt), AdvisoryStatements.FromCve5, matcher, problems);
-            case FeedSource.Nvd:
-                using (var stream = new MemoryStream(bytes))
+            case FeedSource.Csaf or FeedSource.Osv or FeedSource.Cve5 or FeedSource.Nvd:
+                var prepared = Findings.AdvisoryPreparation.Prepare(kind.Value, name, bytes, fetchedAt, problems);
+                foreach (var advisory in prepared)
                 {
-                    var single = NvdReader.ReadCve(bytes, name, fetchedAt);
-                    if (single.Items.Count > 0)
-                    {
-                        return Load(single, AdvisoryStatements.FromNvd, matcher, problems);
-                    }
-
-                    var page = NvdReader.ReadPageAsync(stream, fetchedAt).GetAwaiter().GetResult();
-                    return Load(page.Vulnerabilities, AdvisoryStatements.FromNvd, matcher, problems);
+                    matcher.LoadAdvisory(advisory);
                 }
 
+                return prepared.Count;
             case FeedSource.Kev:
                 var catalog = name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? KevReader.ReadCsv(bytes, fetchedAt) : KevReader.ReadJson(bytes, fetchedAt);
                 kev.AddRange(catalog.Entries.Items.Select(e => e.CveId));
@@ -265,18 +250,6 @@ public static class ScanCommand
                 problems.Add($"{name}: {problem ?? "not a feed file"}");
                 return 0;
         }
-    }
-
-    private static int Load<T>(ParseResult<T> result, Func<T, PreparedAdvisory> prepare, Matcher matcher, List<string> problems)
-    {
-        problems.AddRange(result.Quarantined.Select(q => q.ToString()));
-        foreach (var item in result.Items)
-        {
-            var prepared = prepare(item);
-            matcher.LoadAdvisory(prepared);
-        }
-
-        return result.Items.Count;
     }
 
     private static bool IsEndOfLife(byte[] bytes)

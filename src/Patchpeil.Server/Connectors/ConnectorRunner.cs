@@ -195,6 +195,11 @@ public sealed class ConnectorRunner(IServiceScopeFactory scopes, IEnumerable<ICo
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
+
+        // The platform's inventories and update-expiry dates feed findings: re-match the assets this run reported.
+        var reported = await db.Set<Inventory.Agents.AssetSnapshot>().AsNoTracking()
+            .Where(s => s.ConnectorId == connector.Id && s.ReceivedUtc >= run.StartedUtc).Select(s => s.AssetId).Distinct().ToListAsync(CancellationToken.None);
+        await services.GetRequiredService<Findings.IFindingsJobs>().AssetsChangedAsync(reported, CancellationToken.None);
         logger.LogInformation("Connector {ConnectorId} ({Kind}): {Outcome}, read {Read}, created {Created}, updated {Updated}, merged {Merged}, deleted {Deleted}, {Errors} errors, {Requests} requests, throttled {Throttled}",
             connector.Id, connector.Kind, stored.Outcome, stored.DevicesRead, stored.Created, stored.Updated, stored.Merged, stored.Deleted, stored.ErrorCount, stored.Requests, http.Throttled);
 

@@ -39,6 +39,12 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
 
     public RequestContext Request => _request;
 
+    /// <summary>
+    /// True while the matching job writes findings in bulk: those rows are not audited one by one (millions of rows
+    /// would swamp the chain); the job records one summary event per organisation and its own state history instead.
+    /// </summary>
+    public bool SuppressRecordAudit { get; set; }
+
     // Read by the query filters; EF parameterises these per context instance.
     private Guid CurrentOrganisationId => _request.OrganisationId ?? Guid.Empty;
     private bool BypassTenantFilter => _request.IsSystem;
@@ -254,6 +260,11 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
 
     private void CollectRecordAudit()
     {
+        if (SuppressRecordAudit)
+        {
+            return;
+        }
+
         foreach (var entry in ChangeTracker.Entries<IAudited>().ToList())
         {
             string? before = null, after = null;

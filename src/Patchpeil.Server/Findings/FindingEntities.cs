@@ -71,6 +71,9 @@ public sealed class AssetFinding : ITenantOwned, IAudited
     public FindingState State { get; set; }
     public DateTime StateChangedUtc { get; set; }
 
+    /// <summary>The reason given with the last state change (also in the audit log and the history).</summary>
+    public string? StateReason { get; set; }
+
     public DateTime? ResolvedUtc { get; set; }
 
     /// <summary>The later inventory snapshot that no longer shows the finding; null when an advisory revision or rule change removed it.</summary>
@@ -101,7 +104,7 @@ public sealed class AssetFinding : ITenantOwned, IAudited
     public bool AcceptancePending => AcceptanceRequestedUtc is not null && AcceptanceApprovedUtc is null && State != FindingState.RiskAccepted;
 
     public string AuditSummary() =>
-        $"state={State}; priority={Priority}; deadline={DeadlineUtc:O}; policy={PolicyVersion}; version={Version}; " +
+        $"state={State}; reason={StateReason}; priority={Priority}; deadline={DeadlineUtc:O}; policy={PolicyVersion}; version={Version}; " +
         $"acceptance={AcceptanceRequestedBy}/{AcceptanceApprovedBy}/{AcceptanceExpiresUtc:O}; vex={VexJustification}; falsePositive={FalsePositiveReason}";
 }
 
@@ -172,6 +175,7 @@ public static class FindingModel
             b.Property(f => f.NcscLabel).HasMaxLength(100);
             b.Property(f => f.State).HasConversion<string>().HasMaxLength(16);
             b.Property(f => f.VerifiedBy).HasMaxLength(256);
+            b.Property(f => f.StateReason).HasMaxLength(2000);
             b.Property(f => f.AcceptanceReason).HasMaxLength(2000);
             b.Property(f => f.AcceptanceMeasures).HasMaxLength(2000);
             b.Property(f => f.AcceptanceRequestedBy).HasMaxLength(256);

@@ -12,7 +12,7 @@ namespace Patchpeil.Server.Inventory;
 /// list is never half in. A refused file is recorded in the history with its problems; a check-only run is not.
 /// Re-importing replaces the components the same kind of import gave an asset before.
 /// </summary>
-public sealed class ImportService(PatchpeilDbContext db, TimeProvider time)
+public sealed class ImportService(PatchpeilDbContext db, TimeProvider time, Findings.IFindingsJobs? findings = null)
 {
     public const int MaxSbomBytes = 20 * 1024 * 1024;
     public const int MaxSbomComponents = 50_000;
@@ -142,6 +142,10 @@ public sealed class ImportService(PatchpeilDbContext db, TimeProvider time)
             db.RecordAudit("Inventory.Imported", nameof(InventoryImport), import.Id.ToString(), null, import.AuditSummary());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (findings is not null)
+            {
+                await findings.AssetsChangedAsync(touched, cancellationToken);
+            }
         });
 
         return ToDto(import, unmapped);
@@ -196,6 +200,10 @@ public sealed class ImportService(PatchpeilDbContext db, TimeProvider time)
             db.RecordAudit("Inventory.Imported", nameof(InventoryImport), import.Id.ToString(), null, import.AuditSummary());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (findings is not null)
+            {
+                await findings.AssetChangedAsync(assetId, cancellationToken);
+            }
         });
 
         return ToDto(import, unmapped);

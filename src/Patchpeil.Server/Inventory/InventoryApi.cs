@@ -160,7 +160,7 @@ public static class InventoryApi
             await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/v1/assets/{asset.Id}", asset.ToDto());
         }).RequireAuthorization(Policies.Write);
-        api.MapPut("/assets/{id:guid}", async Task<Results<Ok<AssetDto>, NotFound, ValidationProblem>> (Guid id, AssetInput input, PatchpeilDbContext db, IStringLocalizer<SharedResource> text, TimeProvider time, CancellationToken ct) =>
+        api.MapPut("/assets/{id:guid}", async Task<Results<Ok<AssetDto>, NotFound, ValidationProblem>> (Guid id, AssetInput input, PatchpeilDbContext db, IStringLocalizer<SharedResource> text, TimeProvider time, Findings.IFindingsJobs findings, CancellationToken ct) =>
         {
             var asset = await db.Assets.SingleOrDefaultAsync(a => a.Id == id, ct);
             if (asset is null)
@@ -177,6 +177,7 @@ public static class InventoryApi
             asset.Apply(input);
             asset.UpdatedUtc = time.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(ct);
+            await findings.AssetChangedAsync(asset.Id, ct); // BIV and internet exposure change priorities
             return TypedResults.Ok(asset.ToDto());
         }).RequireAuthorization(Policies.Write);
         api.MapDelete("/assets/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, PatchpeilDbContext db, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,9 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
 
     public string ConnectionString => _connectionString;
 
+    /// <summary>Replacements for the app's services (e.g. a FakeTimeProvider); set before the app first starts.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <summary>Everything the app logged, at Debug and up.</summary>
     public LogSink Logs { get; } = new();
 
@@ -55,6 +59,7 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Patchpeil", _connectionString);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogSink>(null, LogLevel.Debug));
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
     }
 
     /// <summary>Runs code against the database as the command line would (no tenant filter).</summary>

@@ -216,7 +216,7 @@ public static class AgentApi
         return TypedResults.Ok(new AgentEnrollResponse(device.Id, device.AssetId, key, reenrolled));
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext http, PatchpeilDbContext db, RequestContext request, AgentRateLimiter limiter, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ReportAsync(HttpContext http, PatchpeilDbContext db, RequestContext request, AgentRateLimiter limiter, TimeProvider time, Findings.IFindingsJobs findings, CancellationToken ct)
     {
         var key = AgentKeys.DeviceKeyFrom(http.Request);
         if (key is null)
@@ -280,6 +280,11 @@ public static class AgentApi
         }
 
         var (outcome, result) = await CheckIn.AcceptAsync(db, device, report, now, ct);
+        if (outcome == CheckIn.Outcome.Accepted && result is not null)
+        {
+            await findings.AssetChangedAsync(result.AssetId, ct);
+        }
+
         return outcome switch
         {
             CheckIn.Outcome.Accepted or CheckIn.Outcome.Replayed => TypedResults.Ok(result),

@@ -123,6 +123,14 @@ public sealed class AssetSnapshot : ITenantOwned
     public string? OsVersion { get; set; }
     public string? OsBuild { get; set; }
     public string? Kernel { get; set; }
+
+    /// <summary>Windows edition (Education, Pro …): it decides the lifecycle the matcher applies.</summary>
+    public string? OsEdition { get; set; }
+
+    /// <summary>os-release ID and VERSION_ID ("debian", "12"): distribution packages are matched per release.</summary>
+    public string? DistributionId { get; set; }
+
+    public string? DistributionVersion { get; set; }
     public DateTime? LastBootUtc { get; set; }
     public bool PendingReboot { get; set; }
     public int PendingUpdateCount { get; set; }
@@ -194,6 +202,9 @@ public static class AgentModel
             b.Property(s => s.OsVersion).HasMaxLength(ReportValidation.MaxTextLength);
             b.Property(s => s.OsBuild).HasMaxLength(ReportValidation.MaxTextLength);
             b.Property(s => s.Kernel).HasMaxLength(ReportValidation.MaxTextLength);
+            b.Property(s => s.OsEdition).HasMaxLength(ReportValidation.MaxTextLength);
+            b.Property(s => s.DistributionId).HasMaxLength(64);
+            b.Property(s => s.DistributionVersion).HasMaxLength(64);
             b.Property(s => s.AgentVersion).HasMaxLength(64);
             b.Property(s => s.Origin).HasMaxLength(32);
             b.HasIndex(s => s.ReportId).IsUnique();

@@ -9,7 +9,7 @@ using Patchpeil.Server.Web;
 
 namespace Patchpeil.Server.Pages.Assets;
 
-public sealed class EditModel(PatchpeilDbContext db, TimeProvider time, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
+public sealed class EditModel(PatchpeilDbContext db, TimeProvider time, IStringLocalizer<SharedResource> text, Patchpeil.Server.Findings.IFindingsJobs findings) : PatchpeilPageModel(text)
 {
     [BindProperty(SupportsGet = true)]
     public Guid? Id { get; set; }
@@ -76,6 +76,7 @@ public sealed class EditModel(PatchpeilDbContext db, TimeProvider time, IStringL
         asset.Apply(input);
         asset.UpdatedUtc = now;
         await db.SaveChangesAsync(HttpContext.RequestAborted);
+        await findings.AssetChangedAsync(asset.Id, HttpContext.RequestAborted);
         TempData["Notice"] = Text["Saved", asset.Name].Value;
         return Redirect("/assets");
     }
