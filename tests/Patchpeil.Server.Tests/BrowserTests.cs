@@ -155,7 +155,7 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
         await page.GetByLabel("Wachtwoord").PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/audit", "/advisories", "/advisories/import" })
+        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/audit", "/advisories", "/advisories/import", "/settings/policy" })
         {
             await page.GotoAsync(path);
             await CheckAccessibilityAsync(page, path.Trim('/').Replace('/', '-'));

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,17 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Patchpeil", _connectionString);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogSink>(null, LogLevel.Debug));
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var add in TestServices)
+            {
+                add(services);
+            }
+        });
     }
+
+    /// <summary>Extra services for the test host (e.g. a recording listener); add them before the first request.</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
 
     /// <summary>Runs code against the database as the command line would (no tenant filter).</summary>
     public async Task<T> WithSystemAsync<T>(Func<IServiceProvider, PatchpeilDbContext, Task<T>> action)
