@@ -3,6 +3,7 @@ using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
 using Patchpeil.Server.Audit;
+using Patchpeil.Server.Connectors;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory;
 using Patchpeil.Server.Inventory.Agents;
@@ -36,6 +37,7 @@ public static class PatchpeilApp
         builder.Services.AddImports();
         builder.Services.AddAgents();
         builder.Services.AddPatchPolicy();
+        builder.Services.AddConnectors();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }

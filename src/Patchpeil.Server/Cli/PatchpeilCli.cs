@@ -149,7 +149,7 @@ public static class PatchpeilCli
     private static Command FeedsCommand()
     {
         var path = new Argument<string>("PATH") { Description = "A feed file, a folder (searched recursively) or a .zip." };
-        var source = new Option<string?>("--source") { Description = "Kind of every file: csaf, osv, nvd, cve5, kev, epss or eol (endoflife.date API v1; default: detected per file)." };
+        var source = new Option<string?>("--source") { Description = "Kind of every file: csaf, osv, nvd, cve5, kev, epss, eol (endoflife.date API v1), sofa, gdmf or chromeos (Google VersionHistory); default: detected per file." };
         var import = new Command("import", "Import advisories, KEV and EPSS from files, without internet.") { path, source };
         import.SetAction((r, ct) =>
         {

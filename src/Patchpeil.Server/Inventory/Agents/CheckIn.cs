@@ -81,29 +81,7 @@ public static class CheckIn
         }
         else
         {
-            var existing = await db.Set<InventorySet>().Where(s => s.ContentHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
-            if (existing is { } found)
-            {
-                setId = found;
-            }
-            else
-            {
-                var set = new InventorySet { OrganisationId = device.OrganisationId, ContentHash = hash, ItemCount = items.Count, CreatedUtc = now };
-                set.Items.AddRange(items.Select(i => new InventorySetItem
-                {
-                    OrganisationId = device.OrganisationId,
-                    SetId = set.Id,
-                    Source = i.Source,
-                    Name = i.Name,
-                    Version = i.Version,
-                    Publisher = i.Publisher,
-                    Architecture = i.Architecture,
-                    SourcePackage = i.SourcePackage,
-                    SourceVersion = i.SourceVersion,
-                }));
-                db.Set<InventorySet>().Add(set);
-                setId = set.Id;
-            }
+            setId = await FindOrAddSetAsync(db, device.OrganisationId, hash, items, now, ct);
         }
 
         var os = report.OperatingSystem;
@@ -161,6 +139,42 @@ public static class CheckIn
         "macos" => os.Build is null ? os.Version : $"{os.Version} ({os.Build})",
         _ => string.Join(" · ", new[] { os.DistributionVersion ?? os.Version, os.Build, os.Kernel is null ? null : "kernel " + os.Kernel }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } level ? level : null,
     };
+
+    /// <summary>
+    /// The organisation's inventory set with this content hash, or a new one (also found when added earlier in the same
+    /// unit of work): agents and connectors share sets, so identical devices cost one set.
+    /// </summary>
+    /// <param name="items">The items in canonical order (<see cref="InventoryHash.Canonical"/>); <paramref name="hash"/> is their hash.</param>
+    public static async Task<Guid> FindOrAddSetAsync(PatchpeilDbContext db, Guid organisationId, string hash, IReadOnlyList<InstalledItem> items, DateTime now, CancellationToken ct)
+    {
+        var local = db.Set<InventorySet>().Local.FirstOrDefault(s => s.OrganisationId == organisationId && s.ContentHash == hash);
+        if (local is not null)
+        {
+            return local.Id;
+        }
+
+        var existing = await db.Set<InventorySet>().Where(s => s.OrganisationId == organisationId && s.ContentHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+        if (existing is { } found)
+        {
+            return found;
+        }
+
+        var set = new InventorySet { OrganisationId = organisationId, ContentHash = hash, ItemCount = items.Count, CreatedUtc = now };
+        set.Items.AddRange(items.Select(i => new InventorySetItem
+        {
+            OrganisationId = organisationId,
+            SetId = set.Id,
+            Source = i.Source,
+            Name = i.Name,
+            Version = i.Version,
+            Publisher = i.Publisher,
+            Architecture = i.Architecture,
+            SourcePackage = i.SourcePackage,
+            SourceVersion = i.SourceVersion,
+        }));
+        db.Set<InventorySet>().Add(set);
+        return set.Id;
+    }
 
     public static async Task<List<InstalledItem>> LoadItemsAsync(PatchpeilDbContext db, Guid setId, CancellationToken ct) =>
         await db.Set<InventorySetItem>().AsNoTracking().Where(i => i.SetId == setId)

@@ -1697,80 +1697,6 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.ToTable("LifecycleProduct");
                 });
 
-            modelBuilder.Entity("Patchpeil.Server.Policy.PatchPolicyVersion", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ApprovalReference")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("ApprovedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<DateTime?>("ApprovedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("EndOfSupportPlanDays")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("MaxRiskAcceptanceMonths")
-                        .HasColumnType("integer");
-
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Overrides")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("P1Days")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("P2Days")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("P3Days")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("P4Days")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Scope")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<int>("UrgentHours")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("WarningMonths")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrganisationId", "Version")
-                        .IsUnique();
-
-                    b.ToTable("PatchPolicyVersions", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Patchpeil.Server.Data.User", null)
@@ -2060,15 +1986,6 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.HasOne("Patchpeil.Server.Lifecycle.LifecycleProduct", null)
                         .WithMany("Cycles")
                         .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Patchpeil.Server.Policy.PatchPolicyVersion", b =>
-                {
-                    b.HasOne("Patchpeil.Server.Data.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

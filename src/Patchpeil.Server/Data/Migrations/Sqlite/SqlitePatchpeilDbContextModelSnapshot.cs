@@ -1687,80 +1687,6 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.ToTable("LifecycleProduct");
                 });
 
-            modelBuilder.Entity("Patchpeil.Server.Policy.PatchPolicyVersion", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ApprovalReference")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ApprovedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("ApprovedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("EndOfSupportPlanDays")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("MaxRiskAcceptanceMonths")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Overrides")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("P1Days")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("P2Days")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("P3Days")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("P4Days")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Scope")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("UrgentHours")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("WarningMonths")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrganisationId", "Version")
-                        .IsUnique();
-
-                    b.ToTable("PatchPolicyVersions", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Patchpeil.Server.Data.User", null)
@@ -2050,15 +1976,6 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.HasOne("Patchpeil.Server.Lifecycle.LifecycleProduct", null)
                         .WithMany("Cycles")
                         .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Patchpeil.Server.Policy.PatchPolicyVersion", b =>
-                {
-                    b.HasOne("Patchpeil.Server.Data.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
