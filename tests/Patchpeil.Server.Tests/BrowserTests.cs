@@ -160,7 +160,7 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         var eol = await app.WithSystemAsync((sp, _) => sp.GetRequiredService<Patchpeil.Server.Advisories.FeedImporter>()
             .ImportPathAsync(Path.Combine(AppContext.BaseDirectory, "fixtures", "endoflife", "api_v1", "windows.json")));
         Assert.True(eol.Added > 0, string.Join("; ", eol.Files.SelectMany(f => f.Quarantined)));
-        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/settings/connectors", "/audit", "/advisories", "/advisories/import", "/lifecycle" })
+        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/settings/connectors", "/audit", "/advisories", "/advisories/import", "/lifecycle", "/settings/policy" })
         {
             await page.GotoAsync(path);
             await CheckAccessibilityAsync(page, path.Trim('/').Replace('/', '-'));

@@ -30,7 +30,11 @@ public abstract class FindingsTests(PostgresServer postgres, Provider provider) 
     private async Task<PatchpeilFactory> StartAsync()
     {
         var app = await AppAsync();
-        app.TestServices ??= services => services.AddSingleton<TimeProvider>(_time);
+        if (app.TestServices.Count == 0)
+        {
+            app.TestServices.Add(services => services.AddSingleton<TimeProvider>(_time));
+        }
+
         await Jobs(app).IdleAsync(); // the start-up load
         return app;
     }

@@ -36,9 +36,6 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
 
     public string ConnectionString => _connectionString;
 
-    /// <summary>Replacements for the app's services (e.g. a FakeTimeProvider); set before the app first starts.</summary>
-    public Action<IServiceCollection>? TestServices { get; set; }
-
     /// <summary>Everything the app logged, at Debug and up.</summary>
     public LogSink Logs { get; } = new();
 
@@ -59,8 +56,17 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Patchpeil", _connectionString);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogSink>(null, LogLevel.Debug));
-        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var add in TestServices)
+            {
+                add(services);
+            }
+        });
     }
+
+    /// <summary>Extra or replacement services for the test host (a recording listener, a FakeTimeProvider); add them before the app first starts.</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
 
     /// <summary>Runs code against the database as the command line would (no tenant filter).</summary>
     public async Task<T> WithSystemAsync<T>(Func<IServiceProvider, PatchpeilDbContext, Task<T>> action)
