@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Patchpeil.Server.Tests.Infrastructure;
 
@@ -155,7 +156,11 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
         await page.GetByLabel("Wachtwoord").PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/audit", "/advisories", "/advisories/import" })
+        // The lifecycle page is checked with real rows: endoflife.date's Windows product (many cycles, both lifecycles).
+        var eol = await app.WithSystemAsync((sp, _) => sp.GetRequiredService<Patchpeil.Server.Advisories.FeedImporter>()
+            .ImportPathAsync(Path.Combine(AppContext.BaseDirectory, "fixtures", "endoflife", "api_v1", "windows.json")));
+        Assert.True(eol.Added > 0, string.Join("; ", eol.Files.SelectMany(f => f.Quarantined)));
+        foreach (var path in new[] { "/organisations", "/settings/users", "/settings/tokens", "/settings/connectors", "/audit", "/advisories", "/advisories/import", "/lifecycle" })
         {
             await page.GotoAsync(path);
             await CheckAccessibilityAsync(page, path.Trim('/').Replace('/', '-'));

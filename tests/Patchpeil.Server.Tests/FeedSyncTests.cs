@@ -262,6 +262,51 @@ public abstract class FeedSyncTests(PostgresServer postgres, Provider provider) 
     }
 
     [Fact]
+    public async Task TheEndOfLifeProductListIsImportedPerProductABrokenProductIsQuarantinedAndTheNextRunIsAnswered304()
+    {
+        // /products/full as endoflife.date serves it: the recorded single-product responses in one list, plus one
+        // product whose one release has no cycle name (the importer quarantines that release and keeps everything else).
+        var files = Directory.GetFiles(Fixture("endoflife", "api_v1"), "*.json").Where(f => Path.GetFileName(f) != "products.json").Order(StringComparer.Ordinal).ToList();
+        var products = new System.Text.Json.Nodes.JsonArray();
+        foreach (var file in files)
+        {
+            products.Add(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(file))!["result"]!.DeepClone());
+        }
+
+        products.Add(System.Text.Json.Nodes.JsonNode.Parse("""{"name":"broken-product","label":"Broken","releases":[{"label":"no name"}]}"""));
+        var full = new System.Text.Json.Nodes.JsonObject { ["schema_version"] = "1.2.1", ["generated_at"] = "2026-08-22T00:00:00+00:00", ["total"] = products.Count, ["result"] = products };
+        Server.Write("/api/v1/products/full", System.Text.Encoding.UTF8.GetBytes(full.ToJsonString()));
+        var source = await AddSourceAsync(FeedSyncKind.EndOfLife, Server.Url("/api/v1/products/full").ToString());
+
+        var first = await RunAsync(source);
+
+        Assert.Equal(FeedRunOutcome.Warnings, first.Outcome);
+        Assert.True(first.Rejected == 1, first.Errors);
+        Assert.Contains("broken-product.json[0]: [json.required] /result/releases/0/cycle", first.Errors, StringComparison.Ordinal);
+        Assert.Equal(files.Count + 1, await QueryAsync(db => db.Set<Lifecycle.LifecycleProduct>().CountAsync()));
+        Assert.Equal(0, await QueryAsync(db => db.Set<Lifecycle.LifecycleProduct>().Where(p => p.Name == "broken-product").Select(p => p.Cycles.Count).SingleAsync()));
+        Assert.True(await QueryAsync(db => db.Set<Lifecycle.LifecycleProduct>().AnyAsync(p => p.Name == "windows" && p.Cycles.Count > 10)));
+        Server.TakeLog();
+
+        var again = await RunAsync(source);
+        Assert.Equal((FeedRunOutcome.Succeeded, 0), (again.Outcome, again.Added));
+        Assert.Equal([304], Server.TakeLog().Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task AnEndOfLifeResponseThatIsNotAProductListFailsTheRunNamingTheField()
+    {
+        Server.Write("/api/v1/products", System.Text.Encoding.UTF8.GetBytes("""{"schema_version":"1.2.1","result":{"name":"windows"}}"""));
+        var source = await AddSourceAsync(FeedSyncKind.EndOfLife, Server.Url("/api/v1/products").ToString());
+
+        var run = await RunAsync(source);
+
+        Assert.Equal(FeedRunOutcome.Failed, run.Outcome);
+        Assert.Contains("[endoflife.result]", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, await QueryAsync(db => db.Set<Lifecycle.LifecycleProduct>().CountAsync()));
+    }
+
+    [Fact]
     public async Task AKeyWhoseFingerprintDiffersFromTheMetadataIsNotTrustedAndTheRunFails()
     {
         var other = new TestCsafProvider(Server, new TestOpenPgpKey(), "https://www.cisa.gov/", rolie: true);

@@ -66,6 +66,11 @@ public abstract class ScoreChoiceTests(PostgresServer postgres, Provider provide
         var html = await client.GetStringAsync($"/advisories/{id}");
         Assert.Contains("Scores per bron", html, StringComparison.Ordinal);
         Assert.Contains("Red Hat Product Security", html, StringComparison.Ordinal);
+
+        // The list shows each advisory's highest chosen score with its origin: the vendor's 4.3, not NVD's 9.8.
+        var list = await client.GetStringAsync("/advisories?q=cve-2017-20197&source=Nvd");
+        Assert.Matches(@">4,3 <small>CVSS 3\.\d · Csaf</small>", list);
+        Assert.DoesNotContain(">9,8 <small>", list, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 }

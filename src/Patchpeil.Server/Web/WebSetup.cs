@@ -24,6 +24,7 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/", Policies.Read);
                 o.Conventions.AllowAnonymousToFolder("/Account");
                 o.Conventions.AuthorizeFolder("/Settings", Policies.Admin);
+                o.Conventions.AddPageRoute("/Settings/Connectors/Edit", "/settings/connectors/new");
                 o.Conventions.AuthorizePage("/Settings/Audit", Policies.Audit);
                 o.Conventions.AuthorizePage("/Account/SignOut");
                 o.Conventions.AuthorizePage("/Advisories/Import", Policies.Write);

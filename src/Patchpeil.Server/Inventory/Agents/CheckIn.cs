@@ -81,29 +81,7 @@ public static class CheckIn
         }
         else
         {
-            var existing = await db.Set<InventorySet>().Where(s => s.ContentHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
-            if (existing is { } found)
-            {
-                setId = found;
-            }
-            else
-            {
-                var set = new InventorySet { OrganisationId = device.OrganisationId, ContentHash = hash, ItemCount = items.Count, CreatedUtc = now };
-                set.Items.AddRange(items.Select(i => new InventorySetItem
-                {
-                    OrganisationId = device.OrganisationId,
-                    SetId = set.Id,
-                    Source = i.Source,
-                    Name = i.Name,
-                    Version = i.Version,
-                    Publisher = i.Publisher,
-                    Architecture = i.Architecture,
-                    SourcePackage = i.SourcePackage,
-                    SourceVersion = i.SourceVersion,
-                }));
-                db.Set<InventorySet>().Add(set);
-                setId = set.Id;
-            }
+            setId = await FindOrAddSetAsync(db, device.OrganisationId, hash, items, now, ct);
         }
 
         var os = report.OperatingSystem;
@@ -154,6 +132,53 @@ public static class CheckIn
         return (Outcome.Accepted, new AgentReportResult(snapshot.Id, asset.Id, false, unchanged, hash, device.FullReportRequested));
     }
 
+    /// <summary>
+    /// A snapshot read by a connector (Intune, Google Admin, Jamf): no enrolled agent, so no device, delta or replay;
+    /// the inventory is stored and shared exactly as an agent's, and the asset's last-seen, platform and patch level
+    /// follow the report. Saved in one SaveChanges.
+    /// </summary>
+    /// <param name="origin">The connector kind: "intune", "google", "jamf-pro" or "jamf-school".</param>
+    public static async Task<AssetSnapshot> AcceptFromConnectorAsync(
+        PatchpeilDbContext db, Asset asset, string origin, Guid? connectorId, string hostname, OperatingSystemInfo os,
+        IEnumerable<InstalledItem> software, DateTime collectedUtc, DateTime now, CancellationToken ct)
+    {
+        var items = InventoryHash.Canonical(software);
+        var hash = InventoryHash.OfCanonical(items);
+        var previousHash = await db.Set<AssetSnapshot>().Where(s => s.AssetId == asset.Id).OrderByDescending(s => s.ReceivedUtc)
+            .Select(s => s.InventoryHash).FirstOrDefaultAsync(ct);
+        var setId = await FindOrAddSetAsync(db, asset.OrganisationId, hash, items, now, ct);
+        var snapshot = new AssetSnapshot
+        {
+            OrganisationId = asset.OrganisationId,
+            AssetId = asset.Id,
+            DeviceId = null,
+            Origin = origin,
+            ConnectorId = connectorId,
+            ReportId = Guid.CreateVersion7(),
+            ReceivedUtc = now,
+            CollectedUtc = collectedUtc,
+            Full = true,
+            Unchanged = previousHash == hash,
+            InventorySetId = setId,
+            InventoryHash = hash,
+            ItemCount = items.Count,
+            Hostname = hostname,
+            OsFamily = os.Family,
+            OsName = os.Name,
+            OsVersion = os.Version,
+            OsBuild = os.Build,
+            Kernel = os.Kernel,
+            LastBootUtc = os.LastBootUtc?.ToUniversalTime(),
+            PendingReboot = os.PendingReboot,
+        };
+        db.Set<AssetSnapshot>().Add(snapshot);
+        asset.LastSeenUtc = collectedUtc;
+        asset.Platform = Truncate(string.IsNullOrEmpty(os.Edition) || os.Name.Contains(os.Edition, StringComparison.OrdinalIgnoreCase) ? os.Name : $"{os.Name} {os.Edition}", 200);
+        asset.PatchLevel = Truncate(PatchLevelOf(os), 200);
+        await db.SaveChangesAsync(ct);
+        return snapshot;
+    }
+
     /// <summary>What "patch level" means per family: the Windows build with UBR, the macOS version and build, the Linux release and kernel.</summary>
     public static string? PatchLevelOf(OperatingSystemInfo os) => os.Family switch
     {
@@ -161,6 +186,42 @@ public static class CheckIn
         "macos" => os.Build is null ? os.Version : $"{os.Version} ({os.Build})",
         _ => string.Join(" · ", new[] { os.DistributionVersion ?? os.Version, os.Build, os.Kernel is null ? null : "kernel " + os.Kernel }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } level ? level : null,
     };
+
+    /// <summary>
+    /// The organisation's inventory set with this content hash, or a new one (also found when added earlier in the same
+    /// unit of work): agents and connectors share sets, so identical devices cost one set.
+    /// </summary>
+    /// <param name="items">The items in canonical order (<see cref="InventoryHash.Canonical"/>); <paramref name="hash"/> is their hash.</param>
+    public static async Task<Guid> FindOrAddSetAsync(PatchpeilDbContext db, Guid organisationId, string hash, IReadOnlyList<InstalledItem> items, DateTime now, CancellationToken ct)
+    {
+        var local = db.Set<InventorySet>().Local.FirstOrDefault(s => s.OrganisationId == organisationId && s.ContentHash == hash);
+        if (local is not null)
+        {
+            return local.Id;
+        }
+
+        var existing = await db.Set<InventorySet>().Where(s => s.OrganisationId == organisationId && s.ContentHash == hash).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+        if (existing is { } found)
+        {
+            return found;
+        }
+
+        var set = new InventorySet { OrganisationId = organisationId, ContentHash = hash, ItemCount = items.Count, CreatedUtc = now };
+        set.Items.AddRange(items.Select(i => new InventorySetItem
+        {
+            OrganisationId = organisationId,
+            SetId = set.Id,
+            Source = i.Source,
+            Name = i.Name,
+            Version = i.Version,
+            Publisher = i.Publisher,
+            Architecture = i.Architecture,
+            SourcePackage = i.SourcePackage,
+            SourceVersion = i.SourceVersion,
+        }));
+        db.Set<InventorySet>().Add(set);
+        return set.Id;
+    }
 
     public static async Task<List<InstalledItem>> LoadItemsAsync(PatchpeilDbContext db, Guid setId, CancellationToken ct) =>
         await db.Set<InventorySetItem>().AsNoTracking().Where(i => i.SetId == setId)

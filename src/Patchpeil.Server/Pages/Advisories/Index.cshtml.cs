@@ -15,12 +15,27 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
 
     public int PageCount => Math.Max(1, (Result.Total + Query.PageSize - 1) / Query.PageSize);
 
-    public bool HasFilters => Query.Q is not null || Query.Source is not null || Query.Urgent || Query.Kev || Query.From is not null;
+    /// <summary>Per advisory on this page: the highest of its vulnerabilities' chosen scores (ScoreChoice, across all sources).</summary>
+    public Dictionary<Guid, ScoreDto> HighestScores { get; } = [];
 
-    public async Task OnGetAsync(string? q, AdvisorySource? source, bool urgent, bool kev, DateOnly? from, string? sort, bool desc = true, int page = 1, int pageSize = 25)
+    public bool HasFilters => Query.Q is not null || Query.Product is not null || Query.Source is not null || Query.Urgent || Query.Kev || Query.From is not null;
+
+    public async Task OnGetAsync(string? q, string? product, AdvisorySource? source, bool urgent, bool kev, DateOnly? from, string? sort, bool desc = true, int page = 1, int pageSize = 25)
     {
-        Query = new AdvisoryQuery(q, source, urgent, kev, from, sort, desc, page, pageSize).Normalised();
+        Query = new AdvisoryQuery(q, source, urgent, kev, from, sort, desc, page, pageSize, product).Normalised();
         Result = await Query.ExecuteAsync(db, HttpContext.RequestAborted);
+        var chosen = await AdvisoryScoreModel.ScoresForAsync(db, Result.Items.SelectMany(a => a.Vulnerabilities.Select(v => v.VulnerabilityId)).ToList(), HttpContext.RequestAborted);
+        foreach (var advisory in Result.Items)
+        {
+            var highest = advisory.Vulnerabilities
+                .Select(v => chosen.GetValueOrDefault(v.VulnerabilityId)?.FirstOrDefault(s => s.Chosen))
+                .Where(s => s?.BaseScore is not null)
+                .MaxBy(s => s!.BaseScore);
+            if (highest is not null)
+            {
+                HighestScores[advisory.Id] = highest;
+            }
+        }
     }
 
     public string Link(string? sort = null, bool? desc = null, int? page = null, int? pageSize = null)
@@ -28,6 +43,7 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
         var values = new Dictionary<string, string?>
         {
             ["q"] = Query.Q,
+            ["product"] = Query.Product,
             ["source"] = Query.Source?.ToString(),
             ["urgent"] = Query.Urgent ? "true" : null,
             ["kev"] = Query.Kev ? "true" : null,
