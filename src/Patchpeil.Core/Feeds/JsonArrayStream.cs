@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Patchpeil.Core.Feeds;
@@ -8,6 +9,7 @@ namespace Patchpeil.Core.Feeds;
 /// a DOM of the whole document: a Utf8JsonReader runs over a growing window of the stream, and only one element at a
 /// time is buffered and handed out as its own small JsonDocument. Top-level scalars (totalResults, timestamp …) are
 /// collected as they pass. Syntax errors and truncation end the stream with a reason; elements read before are kept.
+/// With no array name the document itself must be an array (an OSV list file) and its elements are streamed.
 /// </summary>
 internal sealed class JsonArrayStream
 {
@@ -19,7 +21,7 @@ internal sealed class JsonArrayStream
         Done,
     }
 
-    private readonly string _arrayName;
+    private readonly string? _arrayName;
     private readonly FeedReadOptions _options;
     private byte[] _buffer = new byte[64 * 1024];
     private int _start;
@@ -30,7 +32,7 @@ internal sealed class JsonArrayStream
     private Phase _phase = Phase.Start;
     private string? _pendingProperty;
 
-    public JsonArrayStream(string arrayName, FeedReadOptions options)
+    public JsonArrayStream(string? arrayName, FeedReadOptions options)
     {
         _arrayName = arrayName;
         _options = options;
@@ -58,6 +60,43 @@ internal sealed class JsonArrayStream
             {
                 using var doc = ParseElement(bytes, out var reason);
                 onElement(doc?.RootElement ?? default, bytes, reason);
+            }
+
+            if (_phase == Phase.Done || Failure is not null)
+            {
+                break;
+            }
+
+            if (!progressed)
+            {
+                if (_final)
+                {
+                    Failure = new QuarantineReason(FeedReasonCodes.JsonTruncated, "",
+                        string.Create(CultureInfo.InvariantCulture, $"JSON ends before the document is complete (truncated?) at byte {_totalRead - (_end - _start)} of {_totalRead}"));
+                    break;
+                }
+
+                await FillAsync(stream, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The raw bytes of each array element in order (each its own array, never a slice of a shared buffer), parsed by
+    /// nobody here: the caller decides which to parse. <see cref="Failure"/> is set when the stream ends badly.
+    /// </summary>
+    public async IAsyncEnumerable<byte[]> ElementsAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var elements = new List<ReadOnlyMemory<byte>>();
+        while (_phase != Phase.Done && Failure is null)
+        {
+            elements.Clear();
+            var progressed = Step(elements);
+            foreach (var bytes in elements)
+            {
+                yield return MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                    ? segment.Array
+                    : bytes.ToArray();
             }
 
             if (_phase == Phase.Done || Failure is not null)
@@ -117,6 +156,10 @@ internal sealed class JsonArrayStream
 
         _end += read;
         _totalRead += read;
+        if (_totalRead > _options.MaxBytes)
+        {
+            Failure = JsonInput.TooLarge(_totalRead, _options, atLeast: true);
+        }
     }
 
     /// <summary>Advances over whole tokens in the window; false when nothing could be consumed without more data.</summary>
@@ -139,6 +182,16 @@ internal sealed class JsonArrayStream
 
                 switch (_phase)
                 {
+                    case Phase.Start when _arrayName is null:
+                        if (reader.TokenType != JsonTokenType.StartArray)
+                        {
+                            Failure = new QuarantineReason(FeedReasonCodes.JsonType, "", "the document must be a JSON array");
+                            return true;
+                        }
+
+                        ArrayFound = true;
+                        _phase = Phase.Array;
+                        break;
                     case Phase.Start:
                         if (reader.TokenType != JsonTokenType.StartObject)
                         {
@@ -179,7 +232,13 @@ internal sealed class JsonArrayStream
                         _pendingProperty = null;
                         break;
                     case Phase.Array when reader.TokenType == JsonTokenType.EndArray:
-                        _phase = Phase.Root;
+                        _phase = _arrayName is null ? Phase.Done : Phase.Root;
+                        if (_phase == Phase.Done)
+                        {
+                            Commit(reader.CurrentState, reader.BytesConsumed);
+                            return true;
+                        }
+
                         break;
                     case Phase.Array:
                         var elementStart = (int)reader.TokenStartIndex;

@@ -121,6 +121,11 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
             return new ImportSummary([await ImportEpssStreamAsync(fileName, peeked, _limits.MaxFileBytes, cancellationToken)]);
         }
 
+        if (StreamsAsOsvList(fileName, prefix, source))
+        {
+            return new ImportSummary([await ImportOsvListStreamAsync(fileName, peeked, _limits.MaxFileBytes, cancellationToken)]);
+        }
+
         content = peeked;
         var (bytes, refusal) = await ReadLimitedAsync(content, _limits.MaxFileBytes, cancellationToken);
         return new ImportSummary([bytes is null
@@ -142,6 +147,11 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
         if (StreamsAsEpss(name, prefix, source))
         {
             return [await ImportEpssStreamAsync(name, stream, _limits.MaxFileBytes, cancellationToken)];
+        }
+
+        if (StreamsAsOsvList(name, prefix, source))
+        {
+            return [await ImportOsvListStreamAsync(name, stream, _limits.MaxFileBytes, cancellationToken)];
         }
 
         var (bytes, refusal) = await ReadLimitedAsync(stream, _limits.MaxFileBytes, cancellationToken);
@@ -202,6 +212,13 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
                 {
                     total += entry.Length;
                     results.Add(await ImportEpssStreamAsync(entryName, peeked, entryLimit, cancellationToken));
+                    continue;
+                }
+
+                if (StreamsAsOsvList(entry.FullName, prefix, source))
+                {
+                    total += entry.Length;
+                    results.Add(await ImportOsvListStreamAsync(entryName, peeked, entryLimit, cancellationToken));
                     continue;
                 }
 
@@ -500,6 +517,29 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
 
     private async Task<Counts> StoreAdvisoriesAsync(AdvisorySource source, IReadOnlyList<Candidate> candidates, IReadOnlyList<Quarantined> quarantined, CancellationToken cancellationToken)
     {
+        if (_limits.BulkWrites)
+        {
+            await using var writer = new AdvisoryBatchWriter(db, source);
+            foreach (var batch in candidates.Chunk(_limits.BatchRows))
+            {
+                await writer.PrepareAsync(batch.Select(c => c.Advisory.DocumentId), cancellationToken);
+                foreach (var candidate in batch)
+                {
+                    writer.Add(candidate.Advisory, candidate.Revision);
+                }
+
+                await writer.FlushAsync(cancellationToken);
+            }
+
+            return new Counts(writer.Added, writer.Changed, writer.Unchanged, quarantined);
+        }
+
+        return await StoreTrackedAsync(source, candidates, quarantined, cancellationToken);
+    }
+
+    /// <summary>The change-tracker path, kept (<see cref="FeedImportLimits.BulkWrites"/> = false) so tests can prove the bulk path writes the same.</summary>
+    private async Task<Counts> StoreTrackedAsync(AdvisorySource source, IReadOnlyList<Candidate> candidates, IReadOnlyList<Quarantined> quarantined, CancellationToken cancellationToken)
+    {
         int added = 0, changed = 0, unchanged = 0;
         var ids = candidates.Select(c => c.Advisory.DocumentId).Distinct(StringComparer.Ordinal).ToList();
         var existing = await db.Set<Advisory>().Where(a => a.Source == source && EF.Parameter(ids).Contains(a.DocumentId)).ToDictionaryAsync(a => a.DocumentId, StringComparer.Ordinal, cancellationToken);
@@ -755,6 +795,11 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
 
     private async Task<Counts> ImportOsvAsync(string name, byte[] bytes, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
     {
+        if (_limits.BulkWrites && StartsWithArray(bytes))
+        {
+            return await StreamOsvListAsync(name, new MemoryStream(bytes, writable: false), _limits.MaxFileBytes, fetchedAt, cancellationToken);
+        }
+
         var result = OsvReader.Read(bytes, name, fetchedAt);
         var raw = result.Items.Count > 1 ? RawRecords(bytes, e => (StringProperty(e, "id"), e), null) : [];
         var candidates = result.Items.Select(r =>
@@ -764,6 +809,85 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
             return NewCandidate(advisory, name, content, fetchedAt);
         }).ToList();
         return await StoreAdvisoriesAsync(AdvisorySource.Osv, candidates, result.Quarantined, cancellationToken);
+    }
+
+    private static bool StartsWithArray(ReadOnlySpan<byte> prefix)
+    {
+        var text = prefix.TrimStart(" \t\r\n"u8);
+        if (text.StartsWith("\uFEFF"u8))
+        {
+            text = text[3..].TrimStart(" \t\r\n"u8);
+        }
+
+        return text.Length > 0 && text[0] == (byte)'[';
+    }
+
+    /// <summary>OSV list files (JSON arrays of records) are streamed when the source says OSV or the file is a JSON array.</summary>
+    private bool StreamsAsOsvList(string name, byte[] prefix, FeedSource? source) =>
+        _limits.BulkWrites && (source is null or FeedSource.Osv) && StartsWithArray(prefix)
+        && (source == FeedSource.Osv || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+
+    private async Task<FileImportSummary> ImportOsvListStreamAsync(string name, Stream content, long limit, CancellationToken cancellationToken) =>
+        await InTransactionAsync(name, FeedSource.Osv, fetchedAt => StreamOsvListAsync(name, content, limit, fetchedAt, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// An OSV list file, streamed: records are read as raw bytes in batches of <see cref="FeedImportLimits.BatchRows"/>;
+    /// per batch the stored hashes are read once, a record whose exact bytes are stored is counted unchanged without being
+    /// parsed, the others are parsed, schema-checked and mapped, and the batch is written set-based. Everything happens
+    /// in the file's transaction: an invalid record is quarantined and the rest kept, but a file that is cut off, breaks
+    /// its JSON or exceeds the size limit is rolled back as a whole.
+    /// </summary>
+    private async Task<Counts> StreamOsvListAsync(string name, Stream content, long limit, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        var list = new OsvListReader(new FeedReadOptions { MaxBytes = limit });
+        var quarantined = new List<Quarantined>();
+        var batch = new List<(int Index, byte[] Raw, string? Id)>(_limits.BatchRows);
+        await using var writer = new AdvisoryBatchWriter(db, AdvisorySource.Osv);
+        var index = 0;
+        await foreach (var raw in list.RecordsAsync(content, cancellationToken))
+        {
+            var id = OsvReader.PeekId(raw);
+            batch.Add((index++, raw, id is null ? null : Truncate(id, 200)));
+            if (batch.Count == _limits.BatchRows)
+            {
+                await WriteOsvBatchAsync(name, batch, writer, quarantined, fetchedAt, cancellationToken);
+            }
+        }
+
+        if (list.Failure is { } failure)
+        {
+            return new Counts(0, 0, 0, [.. quarantined, new Quarantined(name, null, [failure])], RolledBack: true);
+        }
+
+        await WriteOsvBatchAsync(name, batch, writer, quarantined, fetchedAt, cancellationToken);
+        return new Counts(writer.Added, writer.Changed, writer.Unchanged, quarantined);
+    }
+
+    private static async Task WriteOsvBatchAsync(string name, List<(int Index, byte[] Raw, string? Id)> batch, AdvisoryBatchWriter writer, List<Quarantined> quarantined, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        await writer.PrepareAsync(batch.Where(b => b.Id is not null).Select(b => b.Id!), cancellationToken);
+        foreach (var (index, raw, id) in batch)
+        {
+            var sha = Provenance.Sha256Hex(raw);
+            if (id is not null && writer.IsStored(id, sha))
+            {
+                writer.CountUnchanged();
+                continue;
+            }
+
+            var (record, problem) = OsvReader.ReadRecord(raw, name, index, sha, fetchedAt);
+            if (record is null)
+            {
+                quarantined.Add(problem!);
+                continue;
+            }
+
+            var candidate = NewCandidate(FromOsv(record, sha), name, raw, fetchedAt);
+            writer.Add(candidate.Advisory, candidate.Revision);
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        batch.Clear();
     }
 
     private static string Sha(byte[] content, string fileSha, bool wholeFile) => wholeFile ? fileSha : Provenance.Sha256Hex(content);

@@ -67,6 +67,56 @@ public static class OsvReader
         }
     }
 
+    /// <summary>
+    /// One record of a list file from its own raw bytes (as <see cref="OsvListReader"/> hands them out): parsed, checked
+    /// against the schema and mapped, or quarantined at <paramref name="location"/>[<paramref name="index"/>] with reasons.
+    /// <paramref name="sha"/> is the SHA-256 of exactly these bytes (the caller has it already).
+    /// </summary>
+    public static (OsvRecord? Record, Quarantined? Quarantined) ReadRecord(ReadOnlyMemory<byte> raw, string location, int? index, string sha, DateTimeOffset fetchedAt, FeedReadOptions? options = null)
+    {
+        var (doc, refusal) = JsonInput.Parse(raw, options ?? FeedReadOptions.Default);
+        if (doc is null)
+        {
+            return (null, new Quarantined(location, index, [refusal!]));
+        }
+
+        using (doc)
+        {
+            var (record, reasons) = Map(doc.RootElement, index is { } i ? JsonFields.Child("", i) : "", sha, fetchedAt);
+            return record is not null ? (record, null) : (null, new Quarantined(location, index, reasons));
+        }
+    }
+
+    /// <summary>The top-level "id" string of one record's raw bytes without building a DOM; null when absent or unreadable.</summary>
+    public static string? PeekId(ReadOnlySpan<byte> raw)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(raw);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+
     private static (OsvRecord?, IReadOnlyList<QuarantineReason>) Map(JsonElement r, string path, string sha, DateTimeOffset fetchedAt)
     {
         var f = new JsonFields();
@@ -137,7 +187,9 @@ public static class OsvReader
             JsonFields.Raw(r, "database_specific"),
             new Provenance(FeedSource.Osv, id, modified?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), modified, sha, fetchedAt));
 
-        var schemaErrors = SchemaValidator.Osv.Value.Validate(r);
+        // The hand-written check accepts the common case cheaply; only a record it rejects pays for the general
+        // evaluator, which then decides and names the reasons.
+        var schemaErrors = OsvSchemaCheck.IsValid(r) ? [] : SchemaValidator.Osv.Value.Validate(r);
         if (f.HasErrors || schemaErrors.Count > 0)
         {
             return (null, f.Errors.Concat(schemaErrors.Select(e => e with { Path = path + e.Path })).ToList());
