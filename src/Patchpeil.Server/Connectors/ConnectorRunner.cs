@@ -43,9 +43,6 @@ public sealed class ConnectorRunner(IServiceScopeFactory scopes, IEnumerable<ICo
 
     public bool IsRunning(Guid connectorId) => _running.ContainsKey(connectorId);
 
-    /// <summary>Called for the assets that got a new snapshot in a run (the findings job hooks in here).</summary>
-    public event Func<Guid, IReadOnlyCollection<Guid>, CancellationToken, Task>? AssetsChanged;
-
     public bool Cancel(Guid connectorId)
     {
         if (_running.TryGetValue(connectorId, out var cancel))
@@ -198,11 +195,14 @@ public sealed class ConnectorRunner(IServiceScopeFactory scopes, IEnumerable<ICo
         logger.LogInformation("Connector {ConnectorId} ({Kind}): {Outcome}, read {Read}, created {Created}, updated {Updated}, merged {Merged}, deleted {Deleted}, {Errors} errors, {Requests} requests, throttled {Throttled}",
             connector.Id, connector.Kind, stored.Outcome, stored.DevicesRead, stored.Created, stored.Updated, stored.Merged, stored.Deleted, stored.ErrorCount, stored.Requests, http.Throttled);
 
-        if (counts.ChangedAssets.Count > 0 && AssetsChanged is { } changed)
+        if (counts.ChangedAssets.Count > 0)
         {
             try
             {
-                await changed(connector.OrganisationId, counts.ChangedAssets, CancellationToken.None);
+                foreach (var hook in services.GetServices<IConnectorAssetsChanged>())
+                {
+                    await hook.AssetsChangedAsync(counts.ChangedAssets, CancellationToken.None);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -283,6 +283,15 @@ public sealed class ConnectorRunner(IServiceScopeFactory scopes, IEnumerable<ICo
         ConnectorSecrets.Unprotect(services.GetRequiredService<IDataProtectionProvider>(), connector);
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}
+
+/// <summary>
+/// Told which assets got a new connector snapshot after a run (also a failed one: its merged pages count), in the
+/// run's scope. The findings job registers one to re-evaluate exactly those assets.
+/// </summary>
+public interface IConnectorAssetsChanged
+{
+    ValueTask AssetsChangedAsync(IReadOnlyCollection<Guid> assetIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The connector's own settings are wrong or missing (no secret, a key that cannot be read); the run fails without a request.</summary>
