@@ -40,26 +40,35 @@ internal static class MatcherScaleCommand
         var copies = (int)Math.Ceiling(statements / (double)perCopy);
         Console.WriteLine($"fixture: {records.Count} DSAs, {perCopy} statements per copy, {copies} copies (packages renamed per copy)");
 
-        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var sw = Stopwatch.StartNew();
-        var matcher = new Matcher();
-        var prepared = new List<PreparedAdvisory>();
+        // The renamed copies are the input (what a feed sync would have read); preparing and loading them is measured.
+        var inputs = new List<OsvRecord>(records.Count * copies);
         for (var c = 0; c < copies; c++)
         {
             foreach (var r in records)
             {
-                var copy = c == 0 ? r : r with
+                inputs.Add(c == 0 ? r : r with
                 {
                     Id = $"{r.Id}~{c}",
                     Affected = [.. r.Affected.Select(a => a with { Package = a.Package! with { Name = $"{a.Package!.Name}~{c}" } })],
-                };
-                var p = AdvisoryStatements.FromOsv(copy);
-                prepared.Add(p);
-                matcher.LoadAdvisory(p);
+                });
             }
         }
 
-        var advisoriesMs = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"load average at start: {LoadAverage()}");
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var step = Step.Start();
+        var matcher = new Matcher();
+        var prepared = new List<PreparedAdvisory>(inputs.Count);
+        foreach (var r in inputs)
+        {
+            var p = AdvisoryStatements.FromOsv(r);
+            prepared.Add(p);
+            matcher.LoadAdvisory(p);
+        }
+
+        var advisories = step.Stop();
+        inputs.Clear();
+        inputs.TrimExcess();
 
         // The pool of distinct (identity, version) pairs: identities that advisories name, versions below, at and above a fix.
         var rng = new Random(seed);
@@ -91,59 +100,133 @@ internal static class MatcherScaleCommand
             return new MatchAsset("device-" + d.ToString(CultureInfo.InvariantCulture), "device " + d.ToString(CultureInfo.InvariantCulture), components);
         }
 
-        sw.Restart();
+        // Devices are generated outside the measured step (the server reads them from its database).
+        var assets = new List<MatchAsset>(devices);
         for (var d = 0; d < devices; d++)
         {
-            matcher.LoadAsset(Device(d, rng));
+            assets.Add(Device(d, rng));
         }
 
-        var assetsMs = sw.Elapsed.TotalMilliseconds;
-        sw.Restart();
-        matcher.RematchAll();
-        var firstMatchMs = sw.Elapsed.TotalMilliseconds;
-        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
-        var findings = matcher.AllFindings().Count();
-
-        var full = new List<double>();
-        for (var i = 0; i < 3; i++)
+        step = Step.Start();
+        foreach (var asset in assets)
         {
-            sw.Restart();
+            matcher.LoadAsset(asset);
+        }
+
+        var assetsStep = step.Stop();
+        assets.Clear();
+        assets.TrimExcess();
+        step = Step.Start();
+        matcher.RematchAll();
+        var firstMatch = step.Stop();
+        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+
+        step = Step.Start();
+        var findings = matcher.AllFindings().Count();
+        var materialise = step.Stop();
+
+        var full = new List<Measured>();
+        for (var i = 0; i < 5; i++)
+        {
+            step = Step.Start();
             matcher.RematchAll();
-            full.Add(sw.Elapsed.TotalMilliseconds);
+            full.Add(step.Stop());
         }
 
         // One revised advisory: the most widely installed identity's advisory, re-published.
         var popular = pool.Take(2_000).GroupBy(p => p.Identity).OrderByDescending(g => g.Count()).First().Key;
         var target = prepared.First(p => p.Statements.Any(s => s.Identity == popular));
-        var revised = new List<double>();
+        // (a) re-published unchanged (the common case of a feed sync); (b) revised so that every installed version of the
+        // identity flips between affected and fixed: the delta is fanned out to every device that has it.
+        var revised = new List<Measured>();
         var evaluated = 0;
         for (var i = 0; i < 21; i++)
         {
             var again = AdvisoryStatements.FromOsv(ToRecord(target, records));
-            sw.Restart();
+            step = Step.Start();
             var delta = matcher.UpsertAdvisory(again);
-            revised.Add(sw.Elapsed.TotalMilliseconds);
+            revised.Add(step.Stop());
             evaluated = delta.VersionsEvaluated;
         }
 
-        var device = new List<double>();
+        var flipped = new List<Measured>();
+        var flipSizes = new List<int>();
+        for (var i = 0; i < 21; i++)
+        {
+            var record = ToRecord(target, records);
+            if (i % 2 == 0)
+            {
+                // Fixed in an epoch no installed version reaches: every version of the identity is affected.
+                record = record with
+                {
+                    Affected = [.. record.Affected.Select(a => a with { Ranges = [new OsvRange("ECOSYSTEM", null, [new OsvEvent(OsvEventKind.Introduced, "0"), new OsvEvent(OsvEventKind.Fixed, "99:0")], null)] })],
+                };
+            }
+
+            var again = AdvisoryStatements.FromOsv(record);
+            step = Step.Start();
+            var delta = matcher.UpsertAdvisory(again);
+            flipped.Add(step.Stop());
+            flipSizes.Add(delta.Added.Count + delta.Removed.Count);
+        }
+
+        var device = new List<Measured>();
         for (var i = 0; i < 21; i++)
         {
             var asset = Device(i, new Random(seed + 1000 + i));
-            sw.Restart();
+            step = Step.Start();
             matcher.UpsertAsset(asset);
-            device.Add(sw.Elapsed.TotalMilliseconds);
+            device.Add(step.Stop());
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"statements {matcher.StatementCount:N0}, identities {matcher.IdentityCount:N0}, distinct versions {matcher.DistinctVersionCount:N0}, devices {matcher.AssetCount:N0} x {items} items, findings {findings:N0}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"index build: advisories {advisoriesMs:N0} ms + devices {assetsMs:N0} ms + first match {firstMatchMs:N0} ms = {advisoriesMs + assetsMs + firstMatchMs:N0} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"full re-match: {string.Join(" / ", full.Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"re-match after one advisory: median {Median(revised):N2} ms ({evaluated} versions re-evaluated)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"re-match after one device: median {Median(device):N2} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"matcher memory (managed heap growth, prepared advisories included): {(memoryAfter - memoryBefore) / 1024.0 / 1024.0:N0} MB"));
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}"));
+        Console.WriteLine(string.Create(inv, $"statements {matcher.StatementCount:N0}, identities {matcher.IdentityCount:N0}, distinct versions {matcher.DistinctVersionCount:N0}, distinct components {matcher.DistinctComponentCount:N0}, devices {matcher.AssetCount:N0} x {items} items, findings {findings:N0}"));
+        Console.WriteLine(string.Create(inv, $"index build: advisories {advisories} + devices {assetsStep} + first match {firstMatch} = {advisories.WallMs + assetsStep.WallMs + firstMatch.WallMs:N0} ms wall, {advisories.CpuMs + assetsStep.CpuMs + firstMatch.CpuMs:N0} ms CPU"));
+        Console.WriteLine(string.Create(inv, $"full re-match: {string.Join(" / ", full)}"));
+        Console.WriteLine(string.Create(inv, $"materialise all findings (not part of a re-match; what persisting them all would read): {materialise}"));
+        Console.WriteLine(string.Create(inv, $"re-match after one advisory, re-published unchanged: median {Median(revised)} ({evaluated} versions re-evaluated)"));
+        Console.WriteLine(string.Create(inv, $"re-match after one advisory, revised (findings flip): median {Median(flipped)}, {flipSizes.Min():N0}-{flipSizes.Max():N0} findings added or removed per delta"));
+        Console.WriteLine(string.Create(inv, $"re-match after one device: median {Median(device)}"));
+        Console.WriteLine(string.Create(inv, $"matcher memory (managed heap growth, prepared advisories included): {(memoryAfter - memoryBefore) / 1024.0 / 1024.0:N0} MB"));
+        Console.WriteLine($"load average at end: {LoadAverage()}");
         GC.KeepAlive(prepared);
         return 0;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>Wall time and the CPU time (user + system) the whole process used meanwhile, GC threads included.</summary>
+    private readonly record struct Measured(double WallMs, double CpuMs)
+    {
+        public override string ToString() => WallMs < 100
+            ? string.Create(CultureInfo.InvariantCulture, $"{WallMs:N2} ms wall ({CpuMs:N1} ms CPU)")
+            : string.Create(CultureInfo.InvariantCulture, $"{WallMs:N0} ms wall ({CpuMs:N0} ms CPU)");
+    }
+
+    private readonly struct Step
+    {
+        private readonly long _started;
+        private readonly TimeSpan _cpu;
+
+        private Step(long started, TimeSpan cpu)
+        {
+            _started = started;
+            _cpu = cpu;
+        }
+
+        public static Step Start()
+        {
+            using var process = Process.GetCurrentProcess();
+            return new Step(Stopwatch.GetTimestamp(), process.TotalProcessorTime);
+        }
+
+        public Measured Stop()
+        {
+            var wall = Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+            using var process = Process.GetCurrentProcess();
+            return new Measured(wall, (process.TotalProcessorTime - _cpu).TotalMilliseconds);
+        }
     }
 
     private static OsvRecord ToRecord(PreparedAdvisory advisory, IReadOnlyList<OsvRecord> records)
@@ -165,11 +248,7 @@ internal static class MatcherScaleCommand
         return at < 0 ? null : rangeText[(at + 6)..].Split([',', ' ', '|'], StringSplitOptions.RemoveEmptyEntries)[0];
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
+    private static Measured Median(List<Measured> values) => values.OrderBy(v => v.WallMs).ElementAt(values.Count / 2);
 
     private static string FindRoot()
     {

@@ -130,6 +130,18 @@ public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? json
     public Task<AgentDeviceDto> RequestFullReportAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<AgentDeviceDto>(HttpMethod.Post, $"/api/v1/agent/devices/{id}/request-full", new { }, cancellationToken);
 
+    /// <summary>The patch policy in effect and all its versions.</summary>
+    public Task<PatchPolicyOverview> GetPolicyAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<PatchPolicyOverview>("/api/v1/policy", cancellationToken);
+
+    /// <summary>Saves a new draft version of the patch policy (administrators); it is not in effect until approved.</summary>
+    public Task<PatchPolicyVersionDto> CreatePolicyDraftAsync(PatchPolicyInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<PatchPolicyVersionDto>(HttpMethod.Post, "/api/v1/policy/versions", input, cancellationToken);
+
+    /// <summary>Approves a draft (administrators): it becomes the policy in effect.</summary>
+    public Task<PatchPolicyVersionDto> ApprovePolicyAsync(Guid id, PolicyApprovalInput input, CancellationToken cancellationToken = default) =>
+        SendAsync<PatchPolicyVersionDto>(HttpMethod.Post, $"/api/v1/policy/versions/{id}/approve", input, cancellationToken);
+
     // Reflection-based metadata for callers that are not trimmed (the server, tests, scripts). A trimmed program never
     // reaches it: it passes its own source-generated options to the constructor.
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Trimmed callers pass source-generated options.")]

@@ -8,6 +8,7 @@ using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory;
 using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Organisations;
+using Patchpeil.Server.Policy;
 using Patchpeil.Server.Web;
 
 namespace Patchpeil.Server;
@@ -35,7 +36,9 @@ public static class PatchpeilApp
         builder.Services.AddFeedSync();
         builder.Services.AddImports();
         builder.Services.AddAgents();
+        builder.Services.AddPatchPolicy();
         builder.Services.AddConnectors();
+        builder.Services.AddScoped<Demo.DemoSeeder>();
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
     }
@@ -52,6 +55,7 @@ public static class PatchpeilApp
         app.MapAgentApi();
         app.MapAdvisoriesApi();
         app.MapAuditApi();
+        app.MapPolicyApi();
         app.MapWebUi();
         return app;
     }

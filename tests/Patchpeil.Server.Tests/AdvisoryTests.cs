@@ -174,6 +174,13 @@ public abstract class AdvisoryTests(PostgresServer postgres, Provider provider) 
         Assert.Contains("1 adviezen", kevOnly, StringComparison.Ordinal);
         Assert.Contains("kev=true", kevOnly, StringComparison.Ordinal);
         Assert.Contains("0 adviezen", await dutch.GetStringAsync("/advisories?source=Osv"), StringComparison.Ordinal);
+        var simatic = await dutch.GetStringAsync("/advisories?product=simatic+et+200sp");
+        Assert.Contains("SSA-054046", simatic, StringComparison.Ordinal);
+        Assert.DoesNotContain("RHSA-2024:3351", simatic, StringComparison.Ordinal);
+        Assert.Contains("product=simatic", simatic, StringComparison.Ordinal);
+        var openshift = await dutch.GetStringAsync("/advisories?product=OPENSHIFT&source=Csaf");
+        Assert.Contains("RHSA-2024:3351", openshift, StringComparison.Ordinal);
+        Assert.DoesNotContain("SSA-054046", openshift, StringComparison.Ordinal);
 
         var id = await QueryAsync(db => db.Set<Advisory>().Where(a => a.DocumentId == "CVE-2023-44487").Select(a => a.Id).SingleAsync());
         var detail = await dutch.GetStringAsync($"/advisories/{id}");

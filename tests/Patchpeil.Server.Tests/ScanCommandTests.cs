@@ -106,6 +106,29 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Risk_assessor_sets_the_priority_and_an_epss_file_raises_it_with_a_reason()
+    {
+        var report = UbuntuReport("1:8.9p1-3ubuntu0.7");
+        var plain = await Scan(report, "--feeds", Feeds, "--format", "json");
+        using var plainDoc = JsonDocument.Parse(plain.Output);
+        var before = plainDoc.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("subject").GetString() == "CVE-2024-6387");
+        // The matcher keeps no score for OSV records (their CVSS vector is not scored there): unscored is P3.
+        Assert.Equal("P3", before.GetProperty("priority").GetString());
+        Assert.Equal(["cvss-unknown"], before.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+        Assert.False(before.GetProperty("urgent").GetBoolean());
+
+        // An EPSS file in the shape FIRST publishes (tests/fixtures/epss); the score is this test's input, not real data.
+        File.WriteAllText(Path.Combine(Feeds, "epss_scores.csv"), "#model_version:v2025.03.14,score_date:2026-01-10T00:00:00+0000\ncve,epss,percentile\nCVE-2024-6387,0.50000,0.98000\n");
+        var withEpss = await Scan(report, "--feeds", Feeds, "--format", "json", "--fail-on", "P2");
+        Assert.Equal(1, withEpss.ExitCode);
+        using var doc = JsonDocument.Parse(withEpss.Output);
+        var after = doc.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("subject").GetString() == "CVE-2024-6387");
+        Assert.Equal("P2", after.GetProperty("priority").GetString());
+        Assert.Equal(["cvss-unknown", "epss-high"], after.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+        Assert.Equal("0.500 (p98)", after.GetProperty("reasons")[1].GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Feeds_in_a_zip_give_the_same_findings_as_the_folder()
     {
         var zip = Path.Combine(_dir, "feeds.zip");

@@ -11,6 +11,15 @@ public enum FeedSource
     Kev,
     Epss,
     EndOfLife,
+
+    /// <summary>macadmins SOFA v2 feed (macOS, iOS/iPadOS): latest release per OS line, security releases, supported devices.</summary>
+    Sofa,
+
+    /// <summary>Apple's public versions endpoint gdmf.apple.com/v2/pmv: releases and supported devices, no CVE data.</summary>
+    Gdmf,
+
+    /// <summary>Google VersionHistory API: Chrome versions served to ChromeOS per channel.</summary>
+    ChromeVersions,
 }
 
 /// <summary>Where a record came from: every parsed record carries one so a match can name its evidence.</summary>

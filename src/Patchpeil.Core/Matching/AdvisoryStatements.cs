@@ -59,9 +59,10 @@ public static partial class AdvisoryStatements
                 + (a.Versions.Count > 0 ? $" | versions[{a.Versions.Count}]" : string.Empty);
             var identity = IdentityKeys.Osv(a.Package.Ecosystem, a.Package.Name);
             var fast = FastRanges.Osv(converted, scheme);
+            Func<string, RangeMatch> slow = v => OsvEvaluator.Evaluate(converted, v, scheme); // one per affected entry, shared by its CVEs
             foreach (var vuln in vulnIds)
             {
-                statements.Add(new Statement(info, vuln, identity, StatementKind.Affected, MatchConfidence.High, rangeText, scheme, v => OsvEvaluator.Evaluate(converted, v, scheme))
+                statements.Add(new Statement(info, vuln, identity, StatementKind.Affected, MatchConfidence.High, rangeText, scheme, slow)
                 {
                     Fast = fast,
                 });

@@ -107,6 +107,51 @@ public static class InventoryComponents
         return null;
     }
 
+    /// <summary>
+    /// The OS of a device a management platform reports (Jamf, Google Admin, Intune): macOS/iPadOS/iOS through the
+    /// catalog (CPE, Apple scheme) with the lifecycle cycle narrowed to the device model (<see cref="OsVersionLifecycles.Cycle"/>);
+    /// ChromeOS by its Chrome version on the channel's cycle (default "stable"). Null for other platforms or no version.
+    /// </summary>
+    /// <param name="platform">macOS, iPadOS, iOS or ChromeOS (case-insensitive); an iOS device whose model is an iPad counts as iPadOS.</param>
+    /// <param name="osVersion">As reported ("18.6.2", "18.6.2 (a)", Chrome "139.0.7258.160").</param>
+    /// <param name="modelIdentifier">Apple product type ("iPad12,1") or Mac board id ("J413AP"), when known.</param>
+    /// <param name="channel">ChromeOS release channel, when known.</param>
+    public static MatchComponent? FromManagedDevice(SoftwareCatalog catalog, string platform, string? osVersion, string? modelIdentifier, string? channel = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(platform);
+        if (string.IsNullOrWhiteSpace(osVersion))
+        {
+            return null;
+        }
+
+        var version = osVersion.Trim();
+        var p = platform.Trim().ToLowerInvariant().Replace(" ", "", StringComparison.Ordinal);
+        if (p is "ios" && modelIdentifier?.StartsWith("iPad", StringComparison.Ordinal) == true)
+        {
+            p = "ipados";
+        }
+
+        switch (p)
+        {
+            case "macos" or "mac" or "osx":
+            case "ipados":
+            case "ios":
+                {
+                    var label = p switch { "ipados" => "iPadOS", "ios" => "iOS", _ => "macOS" };
+                    var component = FromCatalog(catalog, $"{label} {version}", version, "Apple");
+                    var line = Feeds.OsVersions.OsProducts.AppleLine(version);
+                    return line is null ? component : component with { Display = label, EndOfLifeCycle = OsVersionLifecycles.Cycle(line, modelIdentifier) };
+                }
+
+            case "chromeos" or "chromiumos" or "chromeosflex":
+                return new MatchComponent([], "ChromeOS", version, VersionSchemeKind.Chrome, null, Feeds.OsVersions.OsProducts.ChromeOs,
+                    string.IsNullOrWhiteSpace(channel) ? "stable" : channel.Trim().ToLowerInvariant().Replace("-channel", "", StringComparison.Ordinal));
+            default:
+                return null;
+        }
+    }
+
     /// <summary>A CycloneDX/SPDX component: purl (and its OSV key for language ecosystems), CPE, version.</summary>
     public static MatchComponent FromSbom(SbomComponent component)
     {

@@ -101,10 +101,12 @@ public sealed class Statement
     }
 
     public AdvisoryInfo Advisory { get; }
-    public string VulnerabilityId { get; }
 
-    /// <summary>The identity key (see <see cref="IdentityKeys"/>).</summary>
-    public string Identity { get; }
+    /// <summary>The vulnerability id; the matcher replaces it with its one shared instance when the statement is loaded.</summary>
+    public string VulnerabilityId { get; internal set; }
+
+    /// <summary>The identity key (see <see cref="IdentityKeys"/>); shared instance once loaded, like <see cref="VulnerabilityId"/>.</summary>
+    public string Identity { get; internal set; }
 
     public StatementKind Kind { get; }
     public MatchConfidence Confidence { get; set; }
@@ -124,6 +126,9 @@ public sealed class Statement
     internal IReadOnlyList<NvdConfiguration>? PlatformConfigurations { get; init; }
 
     internal int IdentityId { get; set; }
+
+    /// <summary>The vulnerability id interned by the matcher.</summary>
+    internal int VulnId { get; set; }
 
     public override string ToString() => $"{Advisory.Key} {VulnerabilityId} {Kind} {Identity} {RangeText}";
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Feeds.EndOfLife;
 using Patchpeil.Core.Ranges;
 using Patchpeil.Core.Versions;
@@ -15,29 +16,57 @@ public sealed record MatcherOptions
 }
 
 /// <summary>
-/// The in-memory matcher (ADR 0016). Identity keys are interned to integers; every statement is stored pre-parsed
-/// under its identity; each distinct (identity, version) is evaluated once and its result fanned out to the assets
-/// that have it. A new or revised advisory re-evaluates only its identities, a changed asset only its components.
-/// Not thread-safe: one writer (the re-match job) at a time.
+/// The in-memory matcher (ADR 0016). Identity keys and vulnerability ids are interned to integers; every statement is
+/// stored pre-parsed under its identity; each distinct (identity, version) is evaluated once; each distinct component
+/// (identities, version, name) merges its versions' results once into shared finding entries, and assets hold only
+/// references to their distinct components. Per-asset <see cref="Finding"/>s are materialised when asked for
+/// (<see cref="FindingsFor"/>, <see cref="AllFindings"/>, deltas); an incremental step compares the shared entries
+/// before and after and fans out only what changed. Not thread-safe: one writer (the re-match job) at a time.
 /// </summary>
 public sealed class Matcher
 {
+    private static readonly Entry[] NoEntries = [];
+    private static readonly Resolution[] NoResults = [];
+
     private readonly Dictionary<string, int> _identityIds = new(StringComparer.Ordinal);
     private readonly List<string> _identityNames = [];
     private readonly List<List<Statement>> _statements = [];
     private readonly List<List<ComponentVersion>> _versionsByIdentity = [];
     private readonly Dictionary<(int Identity, string Version), ComponentVersion> _versions = [];
+    private readonly Dictionary<MatchComponent, Descriptor> _descriptors = new(ComponentComparer.Instance);
     private readonly Dictionary<string, PreparedAdvisory> _advisories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AssetState> _assets = new(StringComparer.Ordinal);
+    private readonly List<AssetState?> _slots = [];
+    private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<string, decimal> _cvss = new(StringComparer.Ordinal);
     private readonly HashSet<string> _kev = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EolProduct> _lifecycles = new(StringComparer.Ordinal);
     private readonly MatcherOptions _options;
 
+    // Vulnerability ids interned to integers, with their priority facts, and scratch space for merging per vulnerability.
+    private readonly Dictionary<string, int> _vulnIds = new(StringComparer.Ordinal);
+    private readonly List<string> _vulnNames = [];
+    private decimal?[] _vulnCvss = [];
+    private bool[] _vulnKev = [];
+    private int[] _vulnStamp = [];
+    private int[] _vulnSlot = [];
+    private int _vulnGeneration;
+    private readonly List<Resolution> _scratchResults = [];
+    private readonly List<(Resolution Resolution, ComponentVersion Cv)> _scratchMerged = [];
+    private readonly List<Entry> _scratchEntries = [];
+
+    // Asset slots seen in one fan-out (owners may repeat when an asset lists the same component twice).
+    private int[] _slotStamp = [];
+    private int _slotGeneration;
+
     public Matcher(MatcherOptions? options = null) => _options = options ?? new MatcherOptions();
 
     public int IdentityCount => _identityNames.Count;
     public int DistinctVersionCount => _versions.Count;
+
+    /// <summary>Distinct components (identities, version, name …) shared by the assets; each is merged once.</summary>
+    public int DistinctComponentCount => _descriptors.Count;
+
     public int StatementCount => _statements.Sum(s => s.Count);
     public int AssetCount => _assets.Count;
     public IEnumerable<PreparedAdvisory> Advisories => _advisories.Values;
@@ -49,6 +78,10 @@ public sealed class Matcher
     {
         _kev.Clear();
         _kev.UnionWith(cveIds);
+        for (var i = 0; i < _vulnNames.Count; i++)
+        {
+            _vulnKev[i] = _kev.Contains(_vulnNames[i]);
+        }
     }
 
     /// <summary>endoflife.date products by name; lifecycle rules use them. Call <see cref="RematchAll"/> afterwards.</summary>
@@ -92,45 +125,56 @@ public sealed class Matcher
     public MatchDelta UpsertAsset(MatchAsset asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        var before = _assets.TryGetValue(asset.AssetId, out var old) ? old.AllFindings().ToList() : [];
+        var old = _assets.GetValueOrDefault(asset.AssetId);
+        List<Finding> before = old is null ? [] : [.. Materialise(old)];
+
+        // Attach before detaching the old state: components the asset still has keep their cached results.
+        var state = Attach(asset);
         if (old is not null)
         {
             Detach(old);
         }
 
-        var state = Attach(asset);
         var evaluated = 0;
-        foreach (var versions in state.Components)
+        foreach (var d in state.Components)
         {
-            foreach (var cv in versions)
+            foreach (var cv in d.Versions)
             {
                 if (!cv.Evaluated)
                 {
                     Evaluate(cv);
                     evaluated++;
+                    foreach (var shared in cv.Descriptors)
+                    {
+                        shared.Merged = false;
+                    }
                 }
             }
         }
 
-        for (var i = 0; i < state.Components.Length; i++)
+        foreach (var d in state.Components)
         {
-            state.Findings[i] = ComponentFindings(state, i);
+            if (!d.Merged)
+            {
+                Merge(d);
+            }
         }
 
+        RefreshPlatformFindings(state);
         state.AssetFindings = AssetFindings(state);
-        return Diff(before, state.AllFindings().ToList(), evaluated);
+        return Diff(before, Materialise(state).ToList(), evaluated);
     }
 
     /// <summary>Adds assets without matching (bulk start-up); follow with <see cref="RematchAll"/>.</summary>
     public void LoadAsset(MatchAsset asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        if (_assets.TryGetValue(asset.AssetId, out var old))
+        var old = _assets.GetValueOrDefault(asset.AssetId);
+        Attach(asset);
+        if (old is not null)
         {
             Detach(old);
         }
-
-        Attach(asset);
     }
 
     public MatchDelta RemoveAsset(string assetId)
@@ -140,12 +184,16 @@ public sealed class Matcher
             return new MatchDelta([], [], 0);
         }
 
-        var before = old.AllFindings().ToList();
+        var before = Materialise(old).ToList();
         Detach(old);
+        _assets.Remove(assetId);
         return new MatchDelta([], before, 0);
     }
 
-    /// <summary>Evaluates every distinct (identity, version) once and rebuilds all findings. Returns the number of versions evaluated.</summary>
+    /// <summary>
+    /// Evaluates every distinct (identity, version) once and merges every distinct component once; per-asset findings
+    /// are materialised when asked for. Returns the number of versions evaluated.
+    /// </summary>
     public int RematchAll()
     {
         foreach (var cv in _versions.Values)
@@ -153,14 +201,39 @@ public sealed class Matcher
             Evaluate(cv);
         }
 
+        List<Descriptor>? platform = null;
+        foreach (var d in _descriptors.Values)
+        {
+            Merge(d);
+            if (d.PlatformDependent)
+            {
+                (platform ??= []).Add(d);
+            }
+        }
+
+        if (platform is not null)
+        {
+            var generation = NextSlotGeneration();
+            foreach (var d in platform)
+            {
+                for (var k = 0; k < d.OwnerCount; k++)
+                {
+                    var slot = d.Owners[k];
+                    if (_slotStamp[slot] != generation)
+                    {
+                        _slotStamp[slot] = generation;
+                        RefreshPlatformFindings(_slots[slot]!);
+                    }
+                }
+            }
+        }
+
         foreach (var state in _assets.Values)
         {
-            for (var i = 0; i < state.Components.Length; i++)
+            if (state.UpdateExpiresOn is not null || state.AssetFindings.Count > 0)
             {
-                state.Findings[i] = ComponentFindings(state, i);
+                state.AssetFindings = AssetFindings(state);
             }
-
-            state.AssetFindings = AssetFindings(state);
         }
 
         return _versions.Count;
@@ -169,11 +242,12 @@ public sealed class Matcher
     // ------------------------------------------------------------------ data out
 
     public IReadOnlyList<Finding> FindingsFor(string assetId) =>
-        _assets.TryGetValue(assetId, out var state) ? state.AllFindings().ToList() : [];
+        _assets.TryGetValue(assetId, out var state) ? Materialise(state).ToList() : [];
 
-    public IEnumerable<Finding> AllFindings() => _assets.Values.SelectMany(a => a.AllFindings());
+    /// <summary>Every finding of every asset, materialised as it is enumerated.</summary>
+    public IEnumerable<Finding> AllFindings() => _assets.Values.SelectMany(Materialise);
 
-    // ------------------------------------------------------------------ internals
+    // ------------------------------------------------------------------ interning
 
     private int Intern(string key)
     {
@@ -184,6 +258,29 @@ public sealed class Matcher
             _identityNames.Add(key);
             _statements.Add([]);
             _versionsByIdentity.Add([]);
+        }
+
+        return id;
+    }
+
+    private int InternVulnerability(string vuln)
+    {
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_vulnIds, vuln, out var exists);
+        if (!exists)
+        {
+            id = _vulnNames.Count;
+            _vulnNames.Add(vuln);
+            if (id >= _vulnStamp.Length)
+            {
+                var size = Math.Max(1024, _vulnStamp.Length * 2);
+                Array.Resize(ref _vulnStamp, size);
+                Array.Resize(ref _vulnSlot, size);
+                Array.Resize(ref _vulnCvss, size);
+                Array.Resize(ref _vulnKev, size);
+            }
+
+            _vulnCvss[id] = _cvss.TryGetValue(vuln, out var score) ? score : null;
+            _vulnKev[id] = _kev.Contains(vuln);
         }
 
         return id;
@@ -203,73 +300,126 @@ public sealed class Matcher
         }
 
         _advisories[advisory.Info.Key] = advisory;
-        foreach (var s in advisory.Statements)
-        {
-            s.IdentityId = Intern(s.Identity);
-            _statements[s.IdentityId].Add(s);
-            touched.Add(s.IdentityId);
-        }
-
         foreach (var (vuln, score) in advisory.MaxCvss)
         {
             if (!_cvss.TryGetValue(vuln, out var existing) || score > existing)
             {
                 _cvss[vuln] = score;
+                if (_vulnIds.TryGetValue(vuln, out var known))
+                {
+                    _vulnCvss[known] = score;
+                }
             }
+        }
+
+        foreach (var s in advisory.Statements)
+        {
+            s.IdentityId = Intern(s.Identity);
+            s.Identity = _identityNames[s.IdentityId];
+            s.VulnId = InternVulnerability(s.VulnerabilityId);
+            s.VulnerabilityId = _vulnNames[s.VulnId];
+            _statements[s.IdentityId].Add(s);
+            touched.Add(s.IdentityId);
         }
 
         return touched;
     }
 
+    // ------------------------------------------------------------------ assets
+
     private AssetState Attach(MatchAsset asset)
     {
-        var state = new AssetState(asset);
-        for (var i = 0; i < asset.Components.Count; i++)
+        var components = new Descriptor[asset.Components.Count];
+        for (var i = 0; i < components.Length; i++)
         {
             var component = asset.Components[i];
-            var count = component.Identities.Count;
-            var lifecycle = component.EndOfLifeProduct is { } product && component.EndOfLifeCycle is { } cycle ? LifecycleKey(product, cycle) : null;
-            var list = new List<ComponentVersion>(count + (lifecycle is null ? 0 : 1));
-            for (var k = 0; k <= count; k++)
+            ref var d = ref CollectionsMarshal.GetValueRefOrAddDefault(_descriptors, component, out var exists);
+            if (!exists)
             {
-                var key = k < count ? component.Identities[k] : lifecycle;
-                if (key is null)
-                {
-                    continue;
-                }
-
-                var id = Intern(key);
-                ref var cv = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, (id, component.Version), out var exists);
-                if (!exists)
-                {
-                    cv = new ComponentVersion(id, component.Version, component.Scheme);
-                    _versionsByIdentity[id].Add(cv);
-                }
-
-                if (list.Contains(cv!))
-                {
-                    continue;
-                }
-
-                cv!.Owners.Add((state, i));
-                list.Add(cv);
+                d = NewDescriptor(component);
             }
 
-            state.Components[i] = [.. list];
+            components[i] = d!;
+        }
+
+        int slot;
+        if (_freeSlots.Count > 0)
+        {
+            slot = _freeSlots.Pop();
+        }
+        else
+        {
+            slot = _slots.Count;
+            _slots.Add(null);
+            if (slot >= _slotStamp.Length)
+            {
+                Array.Resize(ref _slotStamp, Math.Max(1024, _slotStamp.Length * 2));
+            }
+        }
+
+        var state = new AssetState(asset, components, slot);
+        _slots[slot] = state;
+        foreach (var d in components)
+        {
+            d.AddOwner(slot);
         }
 
         _assets[asset.AssetId] = state;
         return state;
     }
 
+    private Descriptor NewDescriptor(MatchComponent component)
+    {
+        var count = component.Identities.Count;
+        var lifecycle = component.EndOfLifeProduct is { } product && component.EndOfLifeCycle is { } cycle ? LifecycleKey(product, cycle) : null;
+        var list = new List<ComponentVersion>(count + (lifecycle is null ? 0 : 1));
+        for (var k = 0; k <= count; k++)
+        {
+            var key = k < count ? component.Identities[k] : lifecycle;
+            if (key is null)
+            {
+                continue;
+            }
+
+            var id = Intern(key);
+            ref var cv = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, (id, component.Version), out var exists);
+            if (!exists)
+            {
+                cv = new ComponentVersion(id, component.Version, component.Scheme);
+                _versionsByIdentity[id].Add(cv);
+            }
+
+            if (!list.Contains(cv!))
+            {
+                list.Add(cv!);
+            }
+        }
+
+        var d = new Descriptor(component, [.. list]);
+        foreach (var cv in d.Versions)
+        {
+            cv.Descriptors.Add(d);
+        }
+
+        return d;
+    }
+
+    /// <summary>Releases the asset's slot and the components and versions no other asset has; the caller updates <see cref="_assets"/>.</summary>
     private void Detach(AssetState state)
     {
-        for (var i = 0; i < state.Components.Length; i++)
+        foreach (var d in state.Components)
         {
-            foreach (var cv in state.Components[i])
+            d.RemoveOwner(state.Slot);
+            if (d.OwnerCount > 0)
             {
-                cv.Owners.Remove((state, i));
-                if (cv.Owners.Count == 0)
+                continue;
+            }
+
+            _descriptors.Remove(d.Component);
+            foreach (var cv in d.Versions)
+            {
+                cv.Descriptors.Remove(d);
+                if (cv.Descriptors.Count == 0)
                 {
                     _versions.Remove((cv.Identity, cv.Version));
                     _versionsByIdentity[cv.Identity].Remove(cv);
@@ -277,12 +427,38 @@ public sealed class Matcher
             }
         }
 
-        _assets.Remove(state.Asset.AssetId);
+        _slots[state.Slot] = null;
+        _freeSlots.Push(state.Slot);
     }
+
+    private int NextSlotGeneration()
+    {
+        if (++_slotGeneration == int.MaxValue)
+        {
+            Array.Clear(_slotStamp);
+            _slotGeneration = 1;
+        }
+
+        return _slotGeneration;
+    }
+
+    private int NextVulnGeneration()
+    {
+        if (++_vulnGeneration == int.MaxValue)
+        {
+            Array.Clear(_vulnStamp);
+            _vulnGeneration = 1;
+        }
+
+        return _vulnGeneration;
+    }
+
+    // ------------------------------------------------------------------ incremental
 
     private MatchDelta Reevaluate(HashSet<int> identities)
     {
-        var dirty = new HashSet<(AssetState State, int Component)>();
+        var dirty = new List<Descriptor>();
+        var seen = new HashSet<Descriptor>(ReferenceEqualityComparer.Instance);
         var evaluated = 0;
         foreach (var id in identities)
         {
@@ -290,43 +466,198 @@ public sealed class Matcher
             {
                 Evaluate(cv);
                 evaluated++;
-                foreach (var owner in cv.Owners)
+                foreach (var d in cv.Descriptors)
                 {
-                    dirty.Add(owner);
+                    if (seen.Add(d))
+                    {
+                        dirty.Add(d);
+                    }
                 }
             }
         }
 
         var added = new List<Finding>();
         var removed = new List<Finding>();
-        foreach (var (state, index) in dirty)
+        Dictionary<Descriptor, Entry[]>? platform = null;
+        var addedEntries = new List<Entry>();
+        var removedEntries = new List<Entry>();
+        foreach (var d in dirty)
         {
-            var before = state.Findings[index];
-            var after = ComponentFindings(state, index);
-            state.Findings[index] = after;
-            var d = Diff(before, after, 0);
-            added.AddRange(d.Added);
-            removed.AddRange(d.Removed);
+            var wasPlatform = d.PlatformDependent;
+            var before = d.Entries;
+            Merge(d);
+            if (wasPlatform || d.PlatformDependent)
+            {
+                (platform ??= new(ReferenceEqualityComparer.Instance))[d] = before;
+                continue;
+            }
+
+            addedEntries.Clear();
+            removedEntries.Clear();
+            DiffEntries(before, d.Entries, addedEntries, removedEntries);
+            if (addedEntries.Count == 0 && removedEntries.Count == 0)
+            {
+                continue;
+            }
+
+            // The change is the same for every asset with this component: fan it out, once per asset.
+            var generation = NextSlotGeneration();
+            for (var k = 0; k < d.OwnerCount; k++)
+            {
+                var slot = d.Owners[k];
+                if (_slotStamp[slot] == generation)
+                {
+                    continue;
+                }
+
+                _slotStamp[slot] = generation;
+                var state = _slots[slot]!;
+                foreach (var e in addedEntries)
+                {
+                    added.Add(ToFinding(state, d, e));
+                }
+
+                foreach (var e in removedEntries)
+                {
+                    removed.Add(ToFinding(state, d, e));
+                }
+            }
+        }
+
+        if (platform is not null)
+        {
+            // NVD AND configurations depend on the asset's other CPEs: these components are matched per asset.
+            var generation = NextSlotGeneration();
+            foreach (var d in platform.Keys)
+            {
+                for (var k = 0; k < d.OwnerCount; k++)
+                {
+                    var slot = d.Owners[k];
+                    if (_slotStamp[slot] == generation)
+                    {
+                        continue;
+                    }
+
+                    _slotStamp[slot] = generation;
+                    var state = _slots[slot]!;
+                    for (var i = 0; i < state.Components.Length; i++)
+                    {
+                        var component = state.Components[i];
+                        if (!platform.TryGetValue(component, out var beforeEntries))
+                        {
+                            continue;
+                        }
+
+                        var beforeFindings = state.PlatformFindings?.GetValueOrDefault(i) ?? [.. beforeEntries.Select(e => ToFinding(state, component, e))];
+                        RefreshPlatformFindings(state, i);
+                        var d2 = Diff(beforeFindings, ComponentFindings(state, i).ToList(), 0);
+                        added.AddRange(d2.Added);
+                        removed.AddRange(d2.Removed);
+                    }
+                }
+            }
         }
 
         return new MatchDelta(added, removed, evaluated);
     }
 
-    private static MatchDelta Diff(IReadOnlyList<Finding> before, IReadOnlyList<Finding> after, int evaluated)
+    /// <summary>Entries are unique per (identity, subject) within a component: added = new or changed kind/priority, removed = gone.</summary>
+    private static void DiffEntries(Entry[] before, Entry[] after, List<Entry> added, List<Entry> removed)
+    {
+        if (before.Length == 0 && after.Length == 0)
+        {
+            return;
+        }
+
+        if (before.Length <= 16 && after.Length <= 16)
+        {
+            foreach (var e in after)
+            {
+                var old = Find(before, e);
+                if (old is null || old.Kind != e.Kind || old.Priority != e.Priority)
+                {
+                    added.Add(e);
+                }
+            }
+
+            foreach (var e in before)
+            {
+                if (Find(after, e) is null)
+                {
+                    removed.Add(e);
+                }
+            }
+
+            return;
+        }
+
+        var oldByKey = new Dictionary<(int, string), Entry>(before.Length);
+        foreach (var e in before)
+        {
+            oldByKey.TryAdd((e.IdentityId, e.Subject), e);
+        }
+
+        var newKeys = new HashSet<(int, string)>(after.Length);
+        foreach (var e in after)
+        {
+            newKeys.Add((e.IdentityId, e.Subject));
+            if (!oldByKey.TryGetValue((e.IdentityId, e.Subject), out var old) || old.Kind != e.Kind || old.Priority != e.Priority)
+            {
+                added.Add(e);
+            }
+        }
+
+        foreach (var e in before)
+        {
+            if (!newKeys.Contains((e.IdentityId, e.Subject)))
+            {
+                removed.Add(e);
+            }
+        }
+
+        static Entry? Find(Entry[] entries, Entry key)
+        {
+            foreach (var e in entries)
+            {
+                if (e.IdentityId == key.IdentityId && string.Equals(e.Subject, key.Subject, StringComparison.Ordinal))
+                {
+                    return e;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static MatchDelta Diff(List<Finding> before, List<Finding> after, int evaluated)
     {
         // One asset can hold several versions of one identity (kernels): the key is per identity, the first wins here.
-        var old = before.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
-        var now = after.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
+        var old = new Dictionary<FindingKey, Finding>(before.Count);
+        foreach (var f in before)
+        {
+            old.TryAdd(f.Key, f);
+        }
+
+        var now = new Dictionary<FindingKey, Finding>(after.Count);
+        foreach (var f in after)
+        {
+            now.TryAdd(f.Key, f);
+        }
+
         var added = now.Values.Where(f => !old.TryGetValue(f.Key, out var o) || o.Kind != f.Kind || o.Priority != f.Priority).ToList();
         var removed = old.Values.Where(f => !now.ContainsKey(f.Key)).ToList();
         return new MatchDelta(added, removed, evaluated);
     }
 
-    /// <summary>Evaluates one distinct (identity, version) against every statement of the identity.</summary>
+    // ------------------------------------------------------------------ evaluation
+
+    /// <summary>Evaluates one distinct (identity, version) against every statement of the identity: the best resolution per vulnerability.</summary>
     private void Evaluate(ComponentVersion cv)
     {
         cv.Evaluated = true;
-        cv.Results.Clear();
+        cv.Results = NoResults;
+        cv.Lifecycle = null;
+        cv.PlatformStatements = null;
         var name = _identityNames[cv.Identity];
         if (name.StartsWith("eol:", StringComparison.Ordinal))
         {
@@ -340,6 +671,9 @@ public sealed class Matcher
             return;
         }
 
+        var generation = NextVulnGeneration();
+        var results = _scratchResults;
+        results.Clear();
         foreach (var s in statements)
         {
             if (s.PlatformConfigurations is not null)
@@ -369,12 +703,20 @@ public sealed class Matcher
                 continue;
             }
 
-            var candidate = new Resolution(s, outcome);
-            if (!cv.Results.TryGetValue(s.VulnerabilityId, out var current) || candidate.IsBetterThan(current))
+            var candidate = new Resolution(s, outcome, null);
+            if (_vulnStamp[s.VulnId] != generation)
             {
-                cv.Results[s.VulnerabilityId] = candidate;
+                _vulnStamp[s.VulnId] = generation;
+                _vulnSlot[s.VulnId] = results.Count;
+                results.Add(candidate);
+            }
+            else if (candidate.IsBetterThan(results[_vulnSlot[s.VulnId]]))
+            {
+                results[_vulnSlot[s.VulnId]] = candidate;
             }
         }
+
+        cv.Results = results.Count == 0 ? NoResults : [.. results];
     }
 
     private static Outcome OutcomeOf(StatementKind kind, RangeVerdict verdict) => (kind, verdict) switch
@@ -390,6 +732,14 @@ public sealed class Matcher
         _ => Outcome.None,
     };
 
+    private static FindingKind? KindOf(Outcome outcome) => outcome switch
+    {
+        Outcome.Affected => FindingKind.Vulnerable,
+        Outcome.Investigating => FindingKind.UnderInvestigation,
+        Outcome.Undecided => FindingKind.Unverified,
+        _ => null,
+    };
+
     private static string LifecycleKey(string product, string cycle) => $"eol:{product}/{cycle}";
 
     private void EvaluateLifecycle(ComponentVersion cv, string name)
@@ -402,22 +752,24 @@ public sealed class Matcher
             return;
         }
 
-        var release = eol.Releases.FirstOrDefault(r => string.Equals(r.Name, cycle, StringComparison.OrdinalIgnoreCase));
+        var release = FindCycle(eol, cycle);
         if (release is null)
         {
             return;
         }
 
         var state = release.State(_options.Clock, _options.Horizon);
-        var source = $"endoflife.date/{eol.Name} cycle {release.Name}";
+        var (origin, site) = eol.Provenance.Source == FeedSource.EndOfLife ? ("endoflife", "endoflife.date") : (eol.Provenance.Source.ToString().ToLowerInvariant(), eol.Provenance.Source.ToString().ToLowerInvariant());
+        var source = $"{site}/{eol.Name} cycle {release.Name}";
+        var lifecycle = new List<(FindingKind Kind, string Rule, FindingEvidence Evidence)>();
         if (state.State is EndOfLifeState.EndOfLife or EndOfLifeState.EndingWithin)
         {
             var kind = state.State == EndOfLifeState.EndOfLife ? FindingKind.EndOfSupport : FindingKind.EndingSoon;
             var rule = kind == FindingKind.EndOfSupport
                 ? $"{eol.Label} {release.Label}: security support ended{(state.EndDate is { } d ? " on " + d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)}"
                 : $"{eol.Label} {release.Label}: security support ends on {state.EndDate:yyyy-MM-dd}, within {_options.Horizon.TotalDays:0} days";
-            cv.Lifecycle.Add((kind, kind == FindingKind.EndOfSupport ? "end-of-support" : "ending-soon", new FindingEvidence(
-                "endoflife", source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"eol {release.EndOfLife}", cv.Version, rule, [], MatchConfidence.High)));
+            lifecycle.Add((kind, kind == FindingKind.EndOfSupport ? "end-of-support" : "ending-soon", new FindingEvidence(
+                origin, source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"eol {release.EndOfLife}", cv.Version, rule, [], MatchConfidence.High)));
         }
 
         if (state.State != EndOfLifeState.EndOfLife && release.Latest is { Name: { } latest })
@@ -425,99 +777,274 @@ public sealed class Matcher
             var scheme = RangeSchemes.TryGet(cv.Scheme);
             if (scheme.IsOrdered && scheme.Relate(cv.Version, latest) == VersionRelation.Less)
             {
-                cv.Lifecycle.Add((FindingKind.BehindLatest, "behind-latest", new FindingEvidence(
-                    "endoflife", source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"latest {latest}", cv.Version,
+                lifecycle.Add((FindingKind.BehindLatest, "behind-latest", new FindingEvidence(
+                    origin, source, eol.Provenance.Revision ?? eol.Provenance.ContentSha256[..12], $"latest {latest}", cv.Version,
                     $"{cv.Version} is older than {latest}, the latest release of supported cycle {release.Name}", [$"{cv.Version} < {latest}"], MatchConfidence.High)));
             }
         }
+
+        cv.Lifecycle = lifecycle.Count == 0 ? null : [.. lifecycle];
     }
 
-    /// <summary>Merges the results of the component's identities per vulnerability and turns them into findings.</summary>
-    private IReadOnlyList<Finding> ComponentFindings(AssetState state, int index)
+    /// <summary>
+    /// The cycle by name; a device-model cycle ("18|iPad7,5", <see cref="OsVersionLifecycles"/>) the sources do not know
+    /// falls back to its OS line ("18"), so an unknown model is still judged by its line.
+    /// </summary>
+    private static EolRelease? FindCycle(EolProduct eol, string cycle)
     {
-        var versions = state.Components[index];
-        var component = state.Asset.Components[index];
-        List<Finding>? findings = null;
-        Dictionary<string, (Resolution Resolution, ComponentVersion Cv)>? merged = null;
-        foreach (var cv in versions)
+        var release = eol.Releases.FirstOrDefault(r => string.Equals(r.Name, cycle, StringComparison.OrdinalIgnoreCase));
+        var separator = cycle.IndexOf(OsVersionLifecycles.ModelSeparator, StringComparison.Ordinal);
+        if (release is null && separator > 0)
         {
-            foreach (var (kind, rule, evidence) in cv.Lifecycle)
-            {
-                findings ??= [];
-                var priority = kind switch
-                {
-                    FindingKind.EndOfSupport => Priority.P2,
-                    FindingKind.BehindLatest => Priority.P3,
-                    _ => Priority.P4,
-                };
-                findings.Add(new Finding(new FindingKey(state.Asset.AssetId, _identityNames[cv.Identity], rule), kind, state.Asset.Name, component.Display, component.Version, rule, priority, null, false, evidence));
-            }
+            var line = cycle[..separator];
+            release = eol.Releases.FirstOrDefault(r => string.Equals(r.Name, line, StringComparison.OrdinalIgnoreCase));
+        }
 
-            if (cv.Results.Count == 0 && cv.PlatformStatements is null)
+        return release;
+    }
+
+    /// <summary>
+    /// Merges the results of the component's versions (one per identity) per vulnerability, strongest evidence first,
+    /// into the finding entries every asset with this component shares. Entries that did not change are kept, with
+    /// their explanation.
+    /// </summary>
+    private void Merge(Descriptor d)
+    {
+        d.Merged = true;
+        var before = d.Entries;
+        var entries = _scratchEntries;
+        entries.Clear();
+        var platform = false;
+        foreach (var cv in d.Versions)
+        {
+            platform |= cv.PlatformStatements is not null;
+            if (cv.Lifecycle is { } lifecycle)
+            {
+                foreach (var (kind, rule, evidence) in lifecycle)
+                {
+                    var priority = kind switch
+                    {
+                        FindingKind.EndOfSupport => Priority.P2,
+                        FindingKind.BehindLatest => Priority.P3,
+                        _ => Priority.P4,
+                    };
+                    entries.Add(new Entry(cv.Identity, rule, kind, priority, null, false, cv, default) { Evidence = evidence });
+                }
+            }
+        }
+
+        d.PlatformDependent = platform;
+        var merged = _scratchMerged;
+        merged.Clear();
+        if (d.Versions.Length == 1)
+        {
+            foreach (var r in d.Versions[0].Results)
+            {
+                merged.Add((r, d.Versions[0]));
+            }
+        }
+        else
+        {
+            var generation = NextVulnGeneration();
+            foreach (var cv in d.Versions)
+            {
+                foreach (var r in cv.Results)
+                {
+                    var vuln = r.Statement.VulnId;
+                    if (_vulnStamp[vuln] != generation)
+                    {
+                        _vulnStamp[vuln] = generation;
+                        _vulnSlot[vuln] = merged.Count;
+                        merged.Add((r, cv));
+                    }
+                    else if (r.IsBetterThan(merged[_vulnSlot[vuln]].Resolution))
+                    {
+                        merged[_vulnSlot[vuln]] = (r, cv);
+                    }
+                }
+            }
+        }
+
+        // Components with NVD AND configurations keep the whole merge: each asset adds its platform statements to it.
+        d.AllMerged = platform ? [.. merged] : null;
+        var position = 0;
+        foreach (var (resolution, cv) in merged)
+        {
+            if (KindOf(resolution.Outcome) is not { } kind)
             {
                 continue;
             }
 
-            merged ??= new Dictionary<string, (Resolution, ComponentVersion)>(StringComparer.Ordinal);
-            foreach (var (vuln, resolution) in cv.Results)
-            {
-                if (!merged.TryGetValue(vuln, out var current) || resolution.IsBetterThan(current.Resolution))
-                {
-                    merged[vuln] = (resolution, cv);
-                }
-            }
-
-            if (cv.PlatformStatements is { } platform)
-            {
-                foreach (var s in platform)
-                {
-                    if (merged.TryGetValue(s.VulnerabilityId, out var current) && current.Resolution.IsDecisive)
-                    {
-                        continue; // a stronger source already decided; NVD AND nodes come last
-                    }
-
-                    var match = NvdEvaluator.Evaluate(s.PlatformConfigurations!, state.InstalledCpes(component, cv.Version));
-                    var outcome = OutcomeOf(s.Kind, match.Verdict);
-                    if (outcome != Outcome.None && (!merged.TryGetValue(s.VulnerabilityId, out current) || new Resolution(s, outcome).IsBetterThan(current.Resolution)))
-                    {
-                        merged[s.VulnerabilityId] = (new Resolution(s, outcome) { Explanation = match }, cv);
-                    }
-                }
-            }
+            var vuln = resolution.Statement.VulnId;
+            var cvss = _vulnCvss[vuln];
+            var kev = _vulnKev[vuln];
+            var priority = PriorityRules.For(kind, cvss, kev);
+            var reuse = Reusable(before, position, cv, resolution, kind, priority, cvss, kev);
+            entries.Add(reuse ?? new Entry(cv.Identity, resolution.Statement.VulnerabilityId, kind, priority, cvss, kev, cv, resolution));
+            position++;
         }
 
-        if (merged is not null)
+        d.Entries = entries.Count == 0 ? NoEntries : [.. entries];
+    }
+
+    /// <summary>The entry from before when nothing about it changed (usually at the same position), so its explanation is kept.</summary>
+    private static Entry? Reusable(Entry[] before, int position, ComponentVersion cv, Resolution resolution, FindingKind kind, Priority priority, decimal? cvss, bool kev)
+    {
+        static bool Same(Entry e, ComponentVersion cv, Resolution r, FindingKind kind, Priority priority, decimal? cvss, bool kev) =>
+            ReferenceEquals(e.Cv, cv) && ReferenceEquals(e.Resolution.Statement, r.Statement) && e.Resolution.Outcome == r.Outcome
+            && e.Kind == kind && e.Priority == priority && e.Cvss == cvss && e.Kev == kev;
+
+        // Lifecycle entries come first and are always rebuilt: look among the vulnerability entries only.
+        for (var k = 0; k < before.Length; k++)
         {
-            foreach (var (vuln, (resolution, cv)) in merged)
+            var i = (position + k) % before.Length;
+            var e = before[i];
+            if (e.Resolution.Statement is not null && Same(e, cv, resolution, kind, priority, cvss, kev))
             {
-                var kind = resolution.Outcome switch
-                {
-                    Outcome.Affected => FindingKind.Vulnerable,
-                    Outcome.Investigating => FindingKind.UnderInvestigation,
-                    Outcome.Undecided => FindingKind.Unverified,
-                    _ => (FindingKind?)null,
-                };
-                if (kind is null)
-                {
-                    continue;
-                }
+                return e;
+            }
 
-                findings ??= [];
-                var s = resolution.Statement;
-                var cvss = _cvss.TryGetValue(vuln, out var score) ? score : (decimal?)null;
-                var kev = _kev.Contains(vuln);
-                var evidence = cv.Explain(resolution, s);
-                var priority = PriorityRules.For(kind.Value, cvss, kev);
-                findings.Add(new Finding(new FindingKey(state.Asset.AssetId, _identityNames[cv.Identity], vuln), kind.Value, state.Asset.Name, component.Display, component.Version, vuln, priority, cvss, kev, evidence));
+            if (k >= 4)
+            {
+                break; // far away: a new entry is cheaper than a long search
             }
         }
 
-        return findings is null ? Array.Empty<Finding>() : findings;
+        return null;
+    }
+
+    // ------------------------------------------------------------------ materialising
+
+    private IEnumerable<Finding> Materialise(AssetState state)
+    {
+        for (var i = 0; i < state.Components.Length; i++)
+        {
+            foreach (var f in ComponentFindings(state, i))
+            {
+                yield return f;
+            }
+        }
+
+        foreach (var f in state.AssetFindings)
+        {
+            yield return f;
+        }
+    }
+
+    private IEnumerable<Finding> ComponentFindings(AssetState state, int index)
+    {
+        if (state.PlatformFindings is { } platform && platform.TryGetValue(index, out var findings))
+        {
+            return findings;
+        }
+
+        var d = state.Components[index];
+        if (d.Entries.Length == 0)
+        {
+            return [];
+        }
+
+        return d.Entries.Select(e => ToFinding(state, d, e));
+    }
+
+    private Finding ToFinding(AssetState state, Descriptor d, Entry e) =>
+        new(new FindingKey(state.AssetId, _identityNames[e.IdentityId], e.Subject), e.Kind, state.Name, d.Component.Display, d.Component.Version,
+            e.Subject, e.Priority, e.Cvss, e.Kev, e.Evidence ??= Explain(e));
+
+    /// <summary>Explains once per shared entry: every asset with this component shares the explanation.</summary>
+    private static FindingEvidence Explain(Entry e)
+    {
+        var s = e.Resolution.Statement;
+        var match = e.Resolution.Explanation ?? s.Slow(e.Cv.Version);
+        return new FindingEvidence(s.Advisory.Source.ToString(), s.Advisory.DocumentId, s.Advisory.Revision, s.RangeText, e.Cv.Version, match.Rule, match.Comparisons, s.Confidence);
+    }
+
+    /// <summary>Components with NVD AND configurations: the shared merge plus this asset's platform statements, per asset.</summary>
+    private void RefreshPlatformFindings(AssetState state)
+    {
+        for (var i = 0; i < state.Components.Length; i++)
+        {
+            if (state.Components[i].PlatformDependent || state.PlatformFindings?.ContainsKey(i) == true)
+            {
+                RefreshPlatformFindings(state, i);
+            }
+        }
+    }
+
+    private void RefreshPlatformFindings(AssetState state, int index)
+    {
+        var d = state.Components[index];
+        if (!d.PlatformDependent)
+        {
+            state.PlatformFindings?.Remove(index);
+            return;
+        }
+
+        var merged = new Dictionary<int, (Resolution Resolution, ComponentVersion Cv)>();
+        var order = new List<int>();
+        foreach (var (resolution, cv) in d.AllMerged ?? [])
+        {
+            merged[resolution.Statement.VulnId] = (resolution, cv);
+            order.Add(resolution.Statement.VulnId);
+        }
+
+        foreach (var cv in d.Versions)
+        {
+            if (cv.PlatformStatements is not { } platform)
+            {
+                continue;
+            }
+
+            foreach (var s in platform)
+            {
+                if (merged.TryGetValue(s.VulnId, out var current) && current.Resolution.IsDecisive)
+                {
+                    continue; // a stronger source already decided; NVD AND nodes come last
+                }
+
+                var match = NvdEvaluator.Evaluate(s.PlatformConfigurations!, state.InstalledCpes(index, cv.Version));
+                var outcome = OutcomeOf(s.Kind, match.Verdict);
+                var candidate = new Resolution(s, outcome, match);
+                if (outcome != Outcome.None && (!merged.TryGetValue(s.VulnId, out current) || candidate.IsBetterThan(current.Resolution)))
+                {
+                    if (!merged.ContainsKey(s.VulnId))
+                    {
+                        order.Add(s.VulnId);
+                    }
+
+                    merged[s.VulnId] = (candidate, cv);
+                }
+            }
+        }
+
+        var findings = new List<Finding>();
+        foreach (var e in d.Entries)
+        {
+            if (e.Resolution.Statement is null)
+            {
+                findings.Add(ToFinding(state, d, e)); // lifecycle
+            }
+        }
+
+        foreach (var vuln in order)
+        {
+            var (resolution, cv) = merged[vuln];
+            if (KindOf(resolution.Outcome) is not { } kind)
+            {
+                continue;
+            }
+
+            var priority = PriorityRules.For(kind, _vulnCvss[vuln], _vulnKev[vuln]);
+            var e = new Entry(cv.Identity, resolution.Statement.VulnerabilityId, kind, priority, _vulnCvss[vuln], _vulnKev[vuln], cv, resolution);
+            findings.Add(ToFinding(state, d, e));
+        }
+
+        (state.PlatformFindings ??= [])[index] = findings;
     }
 
     private List<Finding> AssetFindings(AssetState state)
     {
-        if (state.Asset.UpdateExpiresOn is not { } aue)
+        if (state.UpdateExpiresOn is not { } aue)
         {
             return [];
         }
@@ -534,9 +1061,11 @@ public sealed class Matcher
         var text = ended
             ? $"Auto Update Expiration passed on {aue:yyyy-MM-dd}: the device receives no more updates"
             : $"Auto Update Expiration on {aue:yyyy-MM-dd}, within {_options.Horizon.TotalDays:0} days";
-        return [new Finding(new FindingKey(state.Asset.AssetId, "device", rule), ended ? FindingKind.UpdateExpired : FindingKind.EndingSoon, state.Asset.Name, "device", aue.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), rule,
+        return [new Finding(new FindingKey(state.AssetId, "device", rule), ended ? FindingKind.UpdateExpired : FindingKind.EndingSoon, state.Name, "device", aue.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), rule,
             ended ? Priority.P2 : Priority.P4, null, false, new FindingEvidence("device", "Auto Update Expiration", null, $"AUE {aue:yyyy-MM-dd}", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), text, [], MatchConfidence.High))];
     }
+
+    // ------------------------------------------------------------------ types
 
     internal enum Outcome
     {
@@ -549,12 +1078,10 @@ public sealed class Matcher
         None = 5,
     }
 
-    internal sealed record Resolution(Statement Statement, Outcome Outcome)
+    /// <param name="Explanation">A precomputed explanation (NVD AND nodes), else the statement's evaluator explains.</param>
+    internal readonly record struct Resolution(Statement Statement, Outcome Outcome, RangeMatch? Explanation)
     {
         public bool IsDecisive => Outcome <= Outcome.OutsideRange;
-
-        /// <summary>A precomputed explanation (NVD AND nodes), else the statement's evaluator explains.</summary>
-        public RangeMatch? Explanation { get; init; }
 
         /// <summary>Decisive beats not decisive; then the stronger evidence level; then the outcome order.</summary>
         public bool IsBetterThan(Resolution other)
@@ -569,19 +1096,38 @@ public sealed class Matcher
         }
     }
 
+    /// <summary>One finding as every asset with the component shares it; a lifecycle entry has no resolution.</summary>
+    private sealed class Entry(int identityId, string subject, FindingKind kind, Priority priority, decimal? cvss, bool kev, ComponentVersion cv, Resolution resolution)
+    {
+        public int IdentityId { get; } = identityId;
+        public string Subject { get; } = subject;
+        public FindingKind Kind { get; } = kind;
+        public Priority Priority { get; } = priority;
+        public decimal? Cvss { get; } = cvss;
+        public bool Kev { get; } = kev;
+        public ComponentVersion Cv { get; } = cv;
+        public Resolution Resolution { get; } = resolution;
+        public FindingEvidence? Evidence { get; set; }
+    }
+
+    /// <summary>One distinct (identity, version), evaluated once for all components that have it.</summary>
     private sealed class ComponentVersion(int identity, string version, VersionSchemeKind scheme)
     {
         private VersionKey? _key;
         private VersionSchemeKind _keyScheme = VersionSchemeKind.Unknown;
         private bool _keyTried;
-        private Dictionary<Statement, FindingEvidence>? _explanations;
 
         public int Identity { get; } = identity;
         public string Version { get; } = version;
         public VersionSchemeKind Scheme { get; } = scheme;
-        public List<(AssetState State, int Component)> Owners { get; } = [];
-        public Dictionary<string, Resolution> Results { get; } = new(StringComparer.Ordinal);
-        public List<(FindingKind Kind, string Rule, FindingEvidence Evidence)> Lifecycle { get; } = [];
+
+        /// <summary>The distinct components using this version (one in most cases).</summary>
+        public List<Descriptor> Descriptors { get; } = new(1);
+
+        /// <summary>The best resolution per vulnerability, in statement order.</summary>
+        public Resolution[] Results { get; set; } = NoResults;
+
+        public (FindingKind Kind, string Rule, FindingEvidence Evidence)[]? Lifecycle { get; set; }
         public List<Statement>? PlatformStatements { get; set; }
         public bool Evaluated { get; set; }
 
@@ -597,57 +1143,116 @@ public sealed class Matcher
 
             return _key;
         }
+    }
 
-        /// <summary>Explains once per (version, statement); every asset with this version shares the explanation.</summary>
-        public FindingEvidence Explain(Resolution resolution, Statement s)
+    /// <summary>A distinct component (identities, version, name, CPE, lifecycle) and the assets that have it, as slot numbers.</summary>
+    private sealed class Descriptor(MatchComponent component, ComponentVersion[] versions)
+    {
+        public MatchComponent Component { get; } = component;
+        public ComponentVersion[] Versions { get; } = versions;
+        public int[] Owners { get; private set; } = new int[1];
+        public int OwnerCount { get; private set; }
+        public Entry[] Entries { get; set; } = NoEntries;
+        public bool Merged { get; set; }
+        public bool PlatformDependent { get; set; }
+        public (Resolution Resolution, ComponentVersion Cv)[]? AllMerged { get; set; }
+
+        public void AddOwner(int slot)
         {
-            if (resolution.Explanation is null && _explanations?.TryGetValue(s, out var cached) == true)
+            if (OwnerCount == Owners.Length)
             {
-                return cached;
+                var grown = new int[Owners.Length * 2];
+                Owners.AsSpan().CopyTo(grown);
+                Owners = grown;
             }
 
-            var match = resolution.Explanation ?? s.Slow(Version);
-            var evidence = new FindingEvidence(s.Advisory.Source.ToString(), s.Advisory.DocumentId, s.Advisory.Revision, s.RangeText, Version, match.Rule, match.Comparisons, s.Confidence);
-            if (resolution.Explanation is null)
+            Owners[OwnerCount++] = slot;
+        }
+
+        public void RemoveOwner(int slot)
+        {
+            var i = Owners.AsSpan(0, OwnerCount).IndexOf(slot);
+            if (i < 0)
             {
-                (_explanations ??= [])[s] = evidence;
+                return;
             }
 
-            return evidence;
+            Owners[i] = Owners[--OwnerCount];
+            if (OwnerCount > 16 && OwnerCount < Owners.Length / 4)
+            {
+                Owners = Owners.AsSpan(0, OwnerCount * 2).ToArray();
+            }
         }
     }
 
-    private sealed class AssetState
+    /// <summary>What the matcher keeps of an asset: names, its distinct components, and the findings that are per asset.</summary>
+    private sealed class AssetState(MatchAsset asset, Descriptor[] components, int slot)
     {
-        public AssetState(MatchAsset asset)
-        {
-            Asset = asset;
-            Components = new ComponentVersion[asset.Components.Count][];
-            Findings = new IReadOnlyList<Finding>[asset.Components.Count];
-            Array.Fill(Findings, Array.Empty<Finding>());
-        }
+        public string AssetId { get; } = asset.AssetId;
+        public string Name { get; } = asset.Name;
+        public DateOnly? UpdateExpiresOn { get; } = asset.UpdateExpiresOn;
+        public Descriptor[] Components { get; } = components;
+        public int Slot { get; } = slot;
+        public List<Finding> AssetFindings { get; set; } = [];
 
-        public MatchAsset Asset { get; }
-        public ComponentVersion[][] Components { get; }
-        public IReadOnlyList<Finding>[] Findings { get; }
-        public IReadOnlyList<Finding> AssetFindings { get; set; } = [];
-
-        public IEnumerable<Finding> AllFindings() => Findings.SelectMany(f => f).Concat(AssetFindings);
+        /// <summary>Findings of components with NVD AND configurations, by component index.</summary>
+        public Dictionary<int, List<Finding>>? PlatformFindings { get; set; }
 
         /// <summary>The asset's CPEs for NVD AND configurations; the component being tested carries the version.</summary>
-        public List<InstalledCpe> InstalledCpes(MatchComponent tested, string version)
+        public List<InstalledCpe> InstalledCpes(int tested, string version)
         {
             var list = new List<InstalledCpe>();
-            foreach (var c in Asset.Components)
+            for (var i = 0; i < Components.Length; i++)
             {
+                var c = Components[i].Component;
                 if (c.Cpe is not null && Identities.Cpe.TryParse(c.Cpe, out var cpe, out _) && cpe is not null)
                 {
-                    list.Add(new InstalledCpe(cpe, ReferenceEquals(c, tested) ? version : c.Version));
+                    list.Add(new InstalledCpe(cpe, i == tested ? version : c.Version));
                 }
             }
 
             return list;
         }
+    }
+
+    /// <summary>Components are the same when everything the matcher reads of them is: identities, version, scheme, names, CPE, lifecycle.</summary>
+    private sealed class ComponentComparer : IEqualityComparer<MatchComponent>
+    {
+        public static readonly ComponentComparer Instance = new();
+
+        public bool Equals(MatchComponent? x, MatchComponent? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (x is null || y is null || x.Scheme != y.Scheme || x.Identities.Count != y.Identities.Count
+                || !string.Equals(x.Version, y.Version, StringComparison.Ordinal)
+                || !string.Equals(x.Display, y.Display, StringComparison.Ordinal)
+                || !string.Equals(x.Cpe, y.Cpe, StringComparison.Ordinal)
+                || !string.Equals(x.EndOfLifeProduct, y.EndOfLifeProduct, StringComparison.Ordinal)
+                || !string.Equals(x.EndOfLifeCycle, y.EndOfLifeCycle, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < x.Identities.Count; i++)
+            {
+                if (!string.Equals(x.Identities[i], y.Identities[i], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(MatchComponent obj) => HashCode.Combine(
+            StringComparer.Ordinal.GetHashCode(obj.Version),
+            StringComparer.Ordinal.GetHashCode(obj.Display),
+            obj.Identities.Count > 0 ? StringComparer.Ordinal.GetHashCode(obj.Identities[0]) : 0,
+            obj.Scheme);
     }
 }
 

@@ -39,10 +39,10 @@ public static class AdvisoriesApi
     public static WebApplication MapAdvisoriesApi(this WebApplication app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Read).WithTags("Advisories");
-        api.MapGet("/advisories", async (PatchpeilDbContext db, string? q, AdvisorySource? source, int? page, int? pageSize, CancellationToken ct) =>
+        api.MapGet("/advisories", async (PatchpeilDbContext db, string? q, string? product, AdvisorySource? source, int? page, int? pageSize, CancellationToken ct) =>
         {
             var (p, size) = ApiResults.Paging(page, pageSize);
-            var query = new AdvisoryQuery(q, source, Page: p).Normalised() with { PageSize = size };
+            var query = new AdvisoryQuery(q, source, Page: p, Product: product).Normalised() with { PageSize = size };
             var result = await query.ExecuteAsync(db, ct);
             return TypedResults.Ok(new PagedResult<AdvisoryDto>(result.Items.Select(ToDto).ToList(), result.Page, result.PageSize, result.Total));
         });

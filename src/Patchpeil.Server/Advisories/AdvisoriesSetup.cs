@@ -3,6 +3,5 @@ namespace Patchpeil.Server.Advisories;
 public static class AdvisoriesSetup
 {
     public static IServiceCollection AddAdvisories(this IServiceCollection services) =>
-        services.AddScoped<FeedImporter>().AddScoped<Lifecycle.LifecycleService>()
-            .AddSingleton<Policy.IPatchPolicyService, Policy.DefaultPatchPolicyService>();
+        services.AddScoped<FeedImporter>().AddScoped<Lifecycle.LifecycleService>().AddScoped<Lifecycle.OsVersionService>();
 }

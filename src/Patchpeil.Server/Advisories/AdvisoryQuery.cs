@@ -7,18 +7,21 @@ namespace Patchpeil.Server.Advisories;
 /// <summary>Search, filters, sorting and paging of the advisory list: one definition for the page and the API.</summary>
 public sealed record AdvisoryQuery(
     string? Q = null, AdvisorySource? Source = null, bool Urgent = false, bool Kev = false, DateOnly? From = null,
-    string? Sort = null, bool Descending = true, int Page = 1, int PageSize = 25)
+    string? Sort = null, bool Descending = true, int Page = 1, int PageSize = 25, string? Product = null)
 {
     public static readonly int[] PageSizes = [25, 50, 100, 200];
     public static readonly string[] SortKeys = ["published", "id", "title", "source"];
 
     public AdvisoryQuery Normalised() => this with
     {
-        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim()[..Math.Min(Q.Trim().Length, 200)],
+        Q = Clean(Q),
+        Product = Clean(Product),
         Sort = Sort is not null && SortKeys.Contains(Sort, StringComparer.Ordinal) ? Sort : "published",
         Page = Math.Max(1, Page),
         PageSize = PageSizes.Contains(PageSize) ? PageSize : 25,
     };
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim()[..Math.Min(text.Trim().Length, 200)];
 
     public IQueryable<Advisory> Apply(PatchpeilDbContext db)
     {
@@ -27,6 +30,18 @@ public sealed record AdvisoryQuery(
         {
             var needle = q.ToLowerInvariant();
             advisories = advisories.Where(a => a.SearchText.Contains(needle));
+        }
+
+        if (Product is { } product)
+        {
+            // Vendor, product name or identity (purl/CPE) of any product the advisory speaks about, case-insensitive.
+            // EF Core translates ToLower/Contains to SQL (lower(...) and instr/strpos); the culture analyzers do not apply.
+            var needle = product.ToLowerInvariant();
+#pragma warning disable CA1304, CA1307, CA1311, CA1862
+            advisories = advisories.Where(a => a.Products.Any(p => p.Name.ToLower().Contains(needle)
+                || (p.Vendor != null && p.Vendor.ToLower().Contains(needle))
+                || (p.Identity != null && p.Identity.ToLower().Contains(needle))));
+#pragma warning restore CA1304, CA1307, CA1311, CA1862
         }
 
         if (Source is { } source)

@@ -59,7 +59,7 @@ public sealed record FeedImportLimits
 /// Offline import of feed files (a file, a folder or a zip): detects the kind, runs the Core parser and writes each file in
 /// one transaction, so a file is imported completely or not at all. Anything not accepted is quarantined with its reasons.
 /// </summary>
-public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedImportLimits? limits = null)
+public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedImportLimits? limits = null)
 {
     private readonly FeedImportLimits _limits = limits ?? new FeedImportLimits();
 
@@ -75,7 +75,10 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
         "KEV" => FeedSource.Kev,
         "EPSS" => FeedSource.Epss,
         "EOL" or "ENDOFLIFE" => FeedSource.EndOfLife,
-        _ => throw new ArgumentException($"Unknown source '{text}': use csaf, osv, nvd, cve5, kev, epss or eol.", nameof(text)),
+        "SOFA" => FeedSource.Sofa,
+        "GDMF" => FeedSource.Gdmf,
+        "CHROMEOS" or "VERSIONHISTORY" => FeedSource.ChromeVersions,
+        _ => throw new ArgumentException($"Unknown source '{text}': use csaf, osv, nvd, cve5, kev, epss, eol, sofa, gdmf or chromeos.", nameof(text)),
     };
 
     /// <summary>Imports a file, every feed file under a folder (recursively, in name order), or a zip.</summary>
@@ -318,6 +321,11 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
                     : (null, "endoflife.date response without releases (a product list); import the product files");
             }
 
+            if (OsVersionKind(root) is { } osVersions)
+            {
+                return (osVersions, null);
+            }
+
             if (root.TryGetProperty("catalogVersion", out _) && root.TryGetProperty("vulnerabilities", out _))
             {
                 return (FeedSource.Kev, null);
@@ -384,6 +392,7 @@ public sealed class FeedImporter(PatchpeilDbContext db, TimeProvider time, FeedI
             FeedSource.Kev => ImportKevAsync(name, bytes, fetchedAt, cancellationToken),
             FeedSource.Epss => ImportEpssAsync(bytes, fetchedAt, cancellationToken),
             FeedSource.EndOfLife => ImportEndOfLifeAsync(name, bytes, fetchedAt, cancellationToken),
+            FeedSource.Sofa or FeedSource.Gdmf or FeedSource.ChromeVersions => ImportOsVersionsAsync(name, bytes, kind.Value, fetchedAt, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(source), kind, "This kind is not imported here."),
         }, cancellationToken);
     }

@@ -16,7 +16,7 @@ namespace Patchpeil.Server.Cli;
 /// <summary>The `patchpeil` command line. Every command runs on the same services as the server.</summary>
 public static class PatchpeilCli
 {
-    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory", "feeds", "scan"];
+    private static readonly string[] Commands = ["serve", "setup", "user", "migrate", "backup", "audit", "versions", "inventory", "feeds", "scan", "demo"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -141,6 +141,7 @@ public static class PatchpeilCli
         root.Subcommands.Add(new Command("inventory", "See how Patchpeil reads installed software.") { identify });
         root.Subcommands.Add(FeedsCommand());
         root.Subcommands.Add(ScanCommand.Build());
+        root.Subcommands.Add(DemoCommand());
 
         return root;
     }
@@ -149,7 +150,7 @@ public static class PatchpeilCli
     private static Command FeedsCommand()
     {
         var path = new Argument<string>("PATH") { Description = "A feed file, a folder (searched recursively) or a .zip." };
-        var source = new Option<string?>("--source") { Description = "Kind of every file: csaf, osv, nvd, cve5, kev, epss or eol (endoflife.date API v1; default: detected per file)." };
+        var source = new Option<string?>("--source") { Description = "Kind of every file: csaf, osv, nvd, cve5, kev, epss, eol (endoflife.date API v1), sofa, gdmf or chromeos (Google VersionHistory); default: detected per file." };
         var import = new Command("import", "Import advisories, KEV and EPSS from files, without internet.") { path, source };
         import.SetAction((r, ct) =>
         {
@@ -188,6 +189,40 @@ public static class PatchpeilCli
             });
         });
         return new Command("feeds", "Advisory and vulnerability feeds.") { import };
+    }
+
+    /// <summary>`demo seed`: a demo school board with real products and versions, and the advisories that match them.</summary>
+    private static Command DemoCommand()
+    {
+        var organisation = new Option<string>("--organisation") { Description = "Name of the demo organisation.", DefaultValueFactory = _ => Demo.DemoSeeder.DefaultOrganisation };
+        var email = new Option<string?>("--email") { Description = "An existing user to make administrator of the demo organisation (e.g. the one `setup` created)." };
+        var seed = new Command("seed", "Create a demo school board: three schools, about 600 devices, servers, databases and SaaS, and import the demo advisory bundle. Refuses when the organisation exists.")
+        {
+            organisation, email,
+        };
+        seed.SetAction((r, ct) => WithServicesAsync(async sp =>
+        {
+            Demo.DemoSeedResult result;
+            try
+            {
+                result = await sp.GetRequiredService<Demo.DemoSeeder>().SeedAsync(r.GetValue(organisation)!, r.GetValue(email), ct);
+            }
+            catch (Demo.DemoExistsException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
+            foreach (var file in result.Feeds.Files)
+            {
+                Console.WriteLine(file.ToString());
+            }
+
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Created '{result.Organisation}' ({result.OrganisationId}): {result.Schools} schools, {result.Assets} assets, {result.AgentReports} agent reports, {result.ConnectorReports} connector reports, in {result.Elapsed.TotalSeconds:0.0} s."));
+            return result.Feeds.Quarantined > 0 ? 1 : 0;
+        }));
+        return new Command("demo", "Demo data.") { seed };
     }
 
     /// <summary>`versions compare` and `versions in-range`: pure Core, no database, for people asking why something matched.</summary>

@@ -9,11 +9,14 @@ using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Feeds.Csaf;
 using Patchpeil.Core.Feeds.Cve5;
 using Patchpeil.Core.Feeds.EndOfLife;
+using EpssScore = Patchpeil.Core.Feeds.Epss.EpssScore;
+using EpssReader = Patchpeil.Core.Feeds.Epss.EpssReader;
 using Patchpeil.Core.Feeds.Kev;
 using Patchpeil.Core.Feeds.Nvd;
 using Patchpeil.Core.Feeds.Osv;
 using Patchpeil.Core.Inventory;
 using Patchpeil.Core.Matching;
+using Patchpeil.Core.Risk;
 using Patchpeil.Server.Advisories;
 
 namespace Patchpeil.Server.Cli;
@@ -34,12 +37,13 @@ public static class ScanCommand
         var format = new Option<string>("--format") { Description = "table (default), json, csv or sarif.", DefaultValueFactory = _ => "table" };
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding has this priority or higher (P1..P4)." };
         var asOf = new Option<string?>("--as-of") { Description = "The date end of support is judged on (yyyy-MM-dd); default today (UTC)." };
-        var command = new Command("scan", "Match one agent report or SBOM against feed files, without server or database.") { input, feeds, format, failOn, asOf };
-        command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(feeds)!, r.GetValue(format)!, r.GetValue(failOn), r.GetValue(asOf), Console.Out, Console.Error));
+        var internet = new Option<bool>("--internet-facing") { Description = "Treat the machine as reachable from the internet (raises priorities; KEV or NCSC Urgent becomes urgent)." };
+        var command = new Command("scan", "Match one agent report or SBOM against feed files, without server or database.") { input, feeds, format, failOn, asOf, internet };
+        command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(feeds)!, r.GetValue(format)!, r.GetValue(failOn), r.GetValue(asOf), Console.Out, Console.Error, r.GetValue(internet)));
         return command;
     }
 
-    public static int Run(string inputPath, string feedsPath, string format, string? failOn, string? asOf, TextWriter output, TextWriter error)
+    public static int Run(string inputPath, string feedsPath, string format, string? failOn, string? asOf, TextWriter output, TextWriter error, bool internetFacing = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -95,7 +99,8 @@ public static class ScanCommand
 
         var matcher = new Matcher(new MatcherOptions { Clock = clock });
         var problems = new List<string>();
-        var loaded = LoadFeeds(feedsPath, matcher, problems);
+        var epss = new Dictionary<string, EpssScore>(StringComparer.OrdinalIgnoreCase);
+        var loaded = LoadFeeds(feedsPath, matcher, problems, epss);
         foreach (var p in problems)
         {
             error.WriteLine($"quarantined: {p}");
@@ -103,11 +108,21 @@ public static class ScanCommand
 
         matcher.LoadAsset(asset);
         matcher.RematchAll();
-        var findings = matcher.FindingsFor(asset.AssetId).OrderBy(f => f.Priority).ThenBy(f => f.Component, StringComparer.Ordinal).ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
+        // The matcher's own priority is the scan-only rule; the risk assessor is what the server uses. Without an asset
+        // record the machine counts as BIV medium and internal unless --internet-facing says otherwise.
+        var risk = new Dictionary<FindingKey, RiskAssessment>();
+        var findings = matcher.FindingsFor(asset.AssetId).Select(f =>
+            {
+                var score = epss.GetValueOrDefault(f.Subject);
+                var a = RiskAssessor.Assess(new RiskFactors(f.Kind, f.Cvss, null, score?.Epss, f.KnownExploited, null, 1, internetFacing, f.Evidence.Confidence, score?.Percentile));
+                risk[f.Key] = a;
+                return f with { Priority = a.Priority };
+            })
+            .OrderBy(f => f.Priority).ThenBy(f => f.Component, StringComparer.Ordinal).ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
         switch (format)
         {
             case "json":
-                WriteJson(output, asset, findings, loaded, problems);
+                WriteJson(output, asset, findings, risk, loaded, problems);
                 break;
             case "csv":
                 WriteCsv(output, findings);
@@ -116,7 +131,7 @@ public static class ScanCommand
                 WriteSarif(output, inputPath, findings);
                 break;
             default:
-                WriteTable(output, asset, findings, loaded);
+                WriteTable(output, asset, findings, risk, loaded);
                 break;
         }
 
@@ -174,7 +189,7 @@ public static class ScanCommand
     }
 
     /// <summary>Reads every feed file with the Core parsers; unreadable files are named in <paramref name="problems"/> and skipped.</summary>
-    internal static int LoadFeeds(string path, Matcher matcher, List<string> problems)
+    internal static int LoadFeeds(string path, Matcher matcher, List<string> problems, Dictionary<string, EpssScore>? epss = null)
     {
         var fetchedAt = DateTimeOffset.UtcNow;
         var lifecycles = new List<EolProduct>();
@@ -182,7 +197,7 @@ public static class ScanCommand
         var count = 0;
         foreach (var (name, bytes) in Files(path, problems))
         {
-            count += LoadOne(name, bytes, fetchedAt, matcher, lifecycles, kev, problems);
+            count += LoadOne(name, bytes, fetchedAt, matcher, lifecycles, kev, epss, problems);
         }
 
         matcher.SetLifecycles(lifecycles);
@@ -190,7 +205,7 @@ public static class ScanCommand
         return count;
     }
 
-    private static int LoadOne(string name, byte[] bytes, DateTimeOffset fetchedAt, Matcher matcher, List<EolProduct> lifecycles, List<string> kev, List<string> problems)
+    private static int LoadOne(string name, byte[] bytes, DateTimeOffset fetchedAt, Matcher matcher, List<EolProduct> lifecycles, List<string> kev, Dictionary<string, EpssScore>? epss, List<string> problems)
     {
         if (IsEndOfLife(bytes))
         {
@@ -233,7 +248,19 @@ public static class ScanCommand
                 problems.AddRange(catalog.Entries.Quarantined.Select(q => q.ToString()));
                 return catalog.Entries.Items.Count;
             case FeedSource.Epss:
-                return 0; // EPSS does not change what matches; the server's policy uses it
+                // EPSS does not change what matches, only the priority (RiskAssessor).
+                using (var stream = new MemoryStream(bytes))
+                {
+                    var snapshot = EpssReader.ReadAsync(stream, fetchedAt).GetAwaiter().GetResult();
+                    problems.AddRange(snapshot.Scores.Quarantined.Select(q => q.ToString()));
+                    foreach (var score in snapshot.Scores.Items)
+                    {
+                        epss?.TryAdd(score.CveId, score);
+                    }
+
+                    return snapshot.Scores.Items.Count;
+                }
+
             default:
                 problems.Add($"{name}: {problem ?? "not a feed file"}");
                 return 0;
@@ -310,16 +337,16 @@ public static class ScanCommand
 
     // ---------------------------------------------------------------- output
 
-    private static void WriteTable(TextWriter output, MatchAsset asset, List<Finding> findings, int loaded)
+    private static void WriteTable(TextWriter output, MatchAsset asset, List<Finding> findings, Dictionary<FindingKey, RiskAssessment> risk, int loaded)
     {
         output.WriteLine($"{asset.Name}: {asset.Components.Count} components, {loaded} feed records, {findings.Count} findings");
         foreach (var f in findings)
         {
-            output.WriteLine($"{f.Priority}  {f.Kind,-18} {f.Component} {f.Version}  {f.Subject}  [{f.Evidence.Source} {f.Evidence.DocumentId}{(f.Evidence.Revision is null ? "" : " rev " + f.Evidence.Revision)}, {f.Evidence.Confidence}] {f.Evidence.Rule}");
+            output.WriteLine($"{f.Priority}  {f.Kind,-18} {f.Component} {f.Version}  {f.Subject}  [{f.Evidence.Source} {f.Evidence.DocumentId}{(f.Evidence.Revision is null ? "" : " rev " + f.Evidence.Revision)}, {f.Evidence.Confidence}] {f.Evidence.Rule}  (why: {string.Join(", ", risk[f.Key].Reasons.Select(r => $"{r.Code} {r.Detail}"))})");
         }
     }
 
-    private static void WriteJson(TextWriter output, MatchAsset asset, List<Finding> findings, int loaded, List<string> problems)
+    private static void WriteJson(TextWriter output, MatchAsset asset, List<Finding> findings, Dictionary<FindingKey, RiskAssessment> risk, int loaded, List<string> problems)
     {
         var json = new JsonObject
         {
@@ -337,6 +364,8 @@ public static class ScanCommand
                 ["subject"] = f.Subject,
                 ["cvss"] = f.Cvss,
                 ["knownExploited"] = f.KnownExploited,
+                ["urgent"] = risk[f.Key].Urgent,
+                ["reasons"] = new JsonArray([.. risk[f.Key].Reasons.Select(r => (JsonNode)new JsonObject { ["code"] = r.Code, ["detail"] = r.Detail })]),
                 ["evidence"] = new JsonObject
                 {
                     ["source"] = f.Evidence.Source,

@@ -138,7 +138,10 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
         builder.ConfigureAgents();
         builder.ConfigureAdvisoryScores();
         Lifecycle.LifecycleModel.ConfigureLifecycle(builder);
+        Findings.FindingModel.ConfigureFindings(builder);
+        Policy.PatchPolicyModel.ConfigurePatchPolicy(builder);
         Connectors.ConnectorModel.ConfigureConnectors(builder);
+        Lifecycle.OsVersionModel.ConfigureOsVersions(builder);
 
         // Tenant filter for every organisation-owned set, declared once.
         foreach (var entityType in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

@@ -15,6 +15,12 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
 
     public List<SchoolSummary> Schools { get; private set; } = [];
 
+    /// <summary>Devices and servers per school by operating-system family.</summary>
+    public List<Dashboard.PlatformMix.SchoolMix> Mix { get; private set; } = [];
+
+    /// <summary>The families that occur at all, in display order: the mix table's columns.</summary>
+    public List<string> MixFamilies { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         var kinds = await db.Assets.GroupBy(a => a.Kind).Select(g => new { Kind = g.Key, Count = g.Count() }).ToListAsync(HttpContext.RequestAborted);
@@ -25,6 +31,8 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
                 db.Assets.Count(a => a.SchoolId == s.Id),
                 db.Assets.Count(a => a.SchoolId == s.Id && a.Criticality == BivLevel.High)))
             .ToListAsync(HttpContext.RequestAborted);
+        Mix = await Dashboard.PlatformMix.ComputeAsync(db, HttpContext.RequestAborted);
+        MixFamilies = Dashboard.PlatformMix.Families.Where(f => Mix.Any(m => m.Count(f) > 0)).ToList();
     }
 
     public sealed record SchoolSummary(Guid Id, string Name, string Brin, int Assets, int High);

@@ -42,6 +42,15 @@ public sealed record DeadlineMatrix(
 public sealed record PolicyInEffect(Guid? VersionId, int Version, DeadlineMatrix Deadlines, IReadOnlyList<int> EndOfSupportWarningMonths)
 {
     public static IReadOnlyList<int> DefaultWarningMonths { get; } = [12, 6, 3];
+
+    /// <summary>Default longest risk acceptance: 12 months, then it must be decided again.</summary>
+    public const int DefaultMaxRiskAcceptanceMonths = 12;
+
+    /// <summary>The defaults (version 0, "standaardbeleid"): in force until an administrator approves a version.</summary>
+    public static PolicyInEffect Default { get; } = new(null, 0, DeadlineMatrix.Default, DefaultWarningMonths);
+
+    /// <summary>How long a risk acceptance may run at most before it must be decided again.</summary>
+    public int MaxRiskAcceptanceMonths { get; init; } = DefaultMaxRiskAcceptanceMonths;
 }
 
 public interface IPatchPolicyService
@@ -49,7 +58,7 @@ public interface IPatchPolicyService
     Task<PolicyInEffect> CurrentAsync(Guid organisationId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Told after an administrator saves a new policy version (findings recompute their deadlines as a job).</summary>
+/// <summary>Told after an administrator approves a new policy version, which is then in effect (findings recompute their deadlines as a job).</summary>
 public interface IPolicyChangeListener
 {
     Task PolicyChangedAsync(Guid organisationId, PolicyInEffect policy, CancellationToken cancellationToken = default);
@@ -59,5 +68,5 @@ public interface IPolicyChangeListener
 public sealed class DefaultPatchPolicyService : IPatchPolicyService
 {
     public Task<PolicyInEffect> CurrentAsync(Guid organisationId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new PolicyInEffect(null, 0, DeadlineMatrix.Default, PolicyInEffect.DefaultWarningMonths));
+        Task.FromResult(PolicyInEffect.Default);
 }

@@ -34,6 +34,11 @@ public static class FeedSyncDefaults
         new("osv:pypi", FeedSyncKind.Osv, "OSV PyPI", $"{OsvBase}/PyPI/all.zip", 1440),
         new("osv:maven", FeedSyncKind.Osv, "OSV Maven", $"{OsvBase}/Maven/all.zip", 1440),
         new("osv:go", FeedSyncKind.Osv, "OSV Go", $"{OsvBase}/Go/all.zip", 1440),
+        new("sofa:macos", FeedSyncKind.Sofa, "SOFA macOS (macadmins)", "https://sofafeed.macadmins.io/v2/macos_data_feed.json", 360),
+        new("sofa:ios", FeedSyncKind.Sofa, "SOFA iOS/iPadOS (macadmins)", "https://sofafeed.macadmins.io/v2/ios_data_feed.json", 360),
+        new("gdmf", FeedSyncKind.Gdmf, "Apple gdmf (software versions)", "https://gdmf.apple.com/v2/pmv", 720),
+        new("chromeos:stable", FeedSyncKind.ChromeVersions, "ChromeOS stable (Google VersionHistory)",
+            "https://versionhistory.googleapis.com/v1/chrome/platforms/chromeos/channels/stable/versions/all/releases?filter=endtime=1970-01-01T00:00:00Z&order_by=version%20desc", 360),
     ];
 
     public static async Task EnsureAsync(PatchpeilDbContext db, CancellationToken cancellationToken)

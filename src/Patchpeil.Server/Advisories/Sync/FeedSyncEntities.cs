@@ -15,6 +15,15 @@ public enum FeedSyncKind
     Osv,
     Nvd,
     EndOfLife,
+
+    /// <summary>macadmins SOFA v2 feed (macOS or iOS/iPadOS), one file per source.</summary>
+    Sofa,
+
+    /// <summary>Apple gdmf.apple.com/v2/pmv, the documented alternative to SOFA.</summary>
+    Gdmf,
+
+    /// <summary>Google VersionHistory: Chrome versions served to ChromeOS.</summary>
+    ChromeVersions,
 }
 
 public enum FeedRunOutcome

@@ -37,6 +37,9 @@ public static class FeedSyncSetup
         services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Osv, FeedSource.Osv));
         services.AddSingleton<IFeedSync, NvdSync>();
         services.AddSingleton<IFeedSync, EndOfLifeSync>();
+        services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Sofa, FeedSource.Sofa));
+        services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.Gdmf, FeedSource.Gdmf));
+        services.AddSingleton<IFeedSync>(new DownloadFeedSync(FeedSyncKind.ChromeVersions, FeedSource.ChromeVersions));
         services.AddSingleton<FeedSyncRunner>();
         services.AddSingleton<FeedSyncScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedSyncScheduler>());

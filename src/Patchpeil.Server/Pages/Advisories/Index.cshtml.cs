@@ -18,11 +18,11 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
     /// <summary>Per advisory on this page: the highest of its vulnerabilities' chosen scores (ScoreChoice, across all sources).</summary>
     public Dictionary<Guid, ScoreDto> HighestScores { get; } = [];
 
-    public bool HasFilters => Query.Q is not null || Query.Source is not null || Query.Urgent || Query.Kev || Query.From is not null;
+    public bool HasFilters => Query.Q is not null || Query.Product is not null || Query.Source is not null || Query.Urgent || Query.Kev || Query.From is not null;
 
-    public async Task OnGetAsync(string? q, AdvisorySource? source, bool urgent, bool kev, DateOnly? from, string? sort, bool desc = true, int page = 1, int pageSize = 25)
+    public async Task OnGetAsync(string? q, string? product, AdvisorySource? source, bool urgent, bool kev, DateOnly? from, string? sort, bool desc = true, int page = 1, int pageSize = 25)
     {
-        Query = new AdvisoryQuery(q, source, urgent, kev, from, sort, desc, page, pageSize).Normalised();
+        Query = new AdvisoryQuery(q, source, urgent, kev, from, sort, desc, page, pageSize, product).Normalised();
         Result = await Query.ExecuteAsync(db, HttpContext.RequestAborted);
         var chosen = await AdvisoryScoreModel.ScoresForAsync(db, Result.Items.SelectMany(a => a.Vulnerabilities.Select(v => v.VulnerabilityId)).ToList(), HttpContext.RequestAborted);
         foreach (var advisory in Result.Items)
@@ -43,6 +43,7 @@ public sealed class IndexModel(PatchpeilDbContext db, IStringLocalizer<SharedRes
         var values = new Dictionary<string, string?>
         {
             ["q"] = Query.Q,
+            ["product"] = Query.Product,
             ["source"] = Query.Source?.ToString(),
             ["urgent"] = Query.Urgent ? "true" : null,
             ["kev"] = Query.Kev ? "true" : null,
