@@ -1,0 +1,436 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Patchpeil.Server.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Connectors : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AssetFinding",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AssetId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Component = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    ComponentKey = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Version = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DocumentId = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Revision = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Range = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    ComparedVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Rule = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Comparisons = table.Column<string>(type: "text", nullable: false),
+                    Confidence = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Priority = table.Column<int>(type: "integer", nullable: false),
+                    Urgent = table.Column<bool>(type: "boolean", nullable: false),
+                    PriorityReasons = table.Column<string>(type: "text", nullable: false),
+                    Cvss = table.Column<decimal>(type: "numeric(3,1)", precision: 3, scale: 1, nullable: true),
+                    CvssSource = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Epss = table.Column<decimal>(type: "numeric(6,5)", precision: 6, scale: 5, nullable: true),
+                    KnownExploited = table.Column<bool>(type: "boolean", nullable: false),
+                    NcscLabel = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FirstSeenUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastMatchedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DeadlineStartUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DeadlineUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    PolicyVersionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PolicyVersion = table.Column<int>(type: "integer", nullable: false),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    StateChangedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ResolvedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ResolvedBySnapshotId = table.Column<Guid>(type: "uuid", nullable: true),
+                    VerifiedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    VerifiedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    AcceptanceReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AcceptanceMeasures = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AcceptanceRequestedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    AcceptanceRequestedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    AcceptanceRequestedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    AcceptanceApprovedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    AcceptanceApprovedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    AcceptanceApprovedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    AcceptanceExpiresUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    VexJustification = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    FalsePositiveReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    FalsePositiveVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AssetFinding", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AssetFinding_Assets_AssetId",
+                        column: x => x.AssetId,
+                        principalTable: "Assets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AssetFinding_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Connector",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SchoolId = table.Column<Guid>(type: "uuid", nullable: true),
+                    BaseUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    AuthUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Settings = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "text", nullable: true),
+                    SecretSetUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    IntervalMinutes = table.Column<int>(type: "integer", nullable: false),
+                    NextRunUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    Cursor = table.Column<string>(type: "text", nullable: true),
+                    InformationJson = table.Column<string>(type: "text", nullable: true),
+                    LastRunUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastOutcome = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    LastDeviceCount = table.Column<int>(type: "integer", nullable: false),
+                    LastErrorCount = table.Column<int>(type: "integer", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Connector", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Connector_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Connector_Schools_SchoolId",
+                        column: x => x.SchoolId,
+                        principalTable: "Schools",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OsVersionLine",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Source = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Product = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Line = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    LatestVersion = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    LatestBuild = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    LatestReleaseDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    LatestExpirationDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    LatestSecurityContent = table.Column<bool>(type: "boolean", nullable: true),
+                    Revision = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ContentSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    FetchedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OsVersionLine", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PatchPolicyVersions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    UrgentHours = table.Column<int>(type: "integer", nullable: false),
+                    P1Days = table.Column<int>(type: "integer", nullable: false),
+                    P2Days = table.Column<int>(type: "integer", nullable: false),
+                    P3Days = table.Column<int>(type: "integer", nullable: false),
+                    P4Days = table.Column<int>(type: "integer", nullable: false),
+                    EndOfSupportPlanDays = table.Column<int>(type: "integer", nullable: false),
+                    Overrides = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    WarningMonths = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    MaxRiskAcceptanceMonths = table.Column<int>(type: "integer", nullable: false),
+                    Scope = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ApprovedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ApprovedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ApprovalReference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PatchPolicyVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PatchPolicyVersions_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FindingStateChange",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FindingId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    From = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    To = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Action = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ActorUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    SnapshotId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FindingStateChange", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FindingStateChange_AssetFinding_FindingId",
+                        column: x => x.FindingId,
+                        principalTable: "AssetFinding",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FindingStateChange_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConnectorDeviceLink",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ConnectorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ExternalId = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    AssetId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirstSeenUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastSeenUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastSyncUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DeletedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    StateHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    DetailsJson = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConnectorDeviceLink", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConnectorDeviceLink_Assets_AssetId",
+                        column: x => x.AssetId,
+                        principalTable: "Assets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ConnectorDeviceLink_Connector_ConnectorId",
+                        column: x => x.ConnectorId,
+                        principalTable: "Connector",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConnectorRun",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ConnectorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StartedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FinishedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Trigger = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Requests = table.Column<int>(type: "integer", nullable: false),
+                    DevicesRead = table.Column<int>(type: "integer", nullable: false),
+                    Created = table.Column<int>(type: "integer", nullable: false),
+                    Updated = table.Column<int>(type: "integer", nullable: false),
+                    Merged = table.Column<int>(type: "integer", nullable: false),
+                    Deleted = table.Column<int>(type: "integer", nullable: false),
+                    Unchanged = table.Column<int>(type: "integer", nullable: false),
+                    ErrorCount = table.Column<int>(type: "integer", nullable: false),
+                    Errors = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConnectorRun", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConnectorRun_Connector_ConnectorId",
+                        column: x => x.ConnectorId,
+                        principalTable: "Connector",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OsVersionRelease",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    LineId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Build = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    AllBuilds = table.Column<string>(type: "text", nullable: true),
+                    ReleaseDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    ExpirationDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    SecurityContent = table.Column<bool>(type: "boolean", nullable: true),
+                    CveCount = table.Column<int>(type: "integer", nullable: false),
+                    ActivelyExploitedCves = table.Column<string>(type: "text", nullable: true),
+                    SupportedModels = table.Column<string>(type: "text", nullable: true),
+                    SecurityInfo = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    FullyRolledOut = table.Column<bool>(type: "boolean", nullable: false),
+                    Serving = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OsVersionRelease", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OsVersionRelease_OsVersionLine_LineId",
+                        column: x => x.LineId,
+                        principalTable: "OsVersionLine",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_AcceptanceExpiresUtc",
+                table: "AssetFinding",
+                column: "AcceptanceExpiresUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_AssetId",
+                table: "AssetFinding",
+                column: "AssetId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_OrganisationId_AssetId_ComponentKey_Subject",
+                table: "AssetFinding",
+                columns: new[] { "OrganisationId", "AssetId", "ComponentKey", "Subject" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_OrganisationId_ComponentKey",
+                table: "AssetFinding",
+                columns: new[] { "OrganisationId", "ComponentKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_OrganisationId_DeadlineUtc",
+                table: "AssetFinding",
+                columns: new[] { "OrganisationId", "DeadlineUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_OrganisationId_State_Priority",
+                table: "AssetFinding",
+                columns: new[] { "OrganisationId", "State", "Priority" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AssetFinding_OrganisationId_Subject",
+                table: "AssetFinding",
+                columns: new[] { "OrganisationId", "Subject" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Connector_OrganisationId_Name",
+                table: "Connector",
+                columns: new[] { "OrganisationId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Connector_SchoolId",
+                table: "Connector",
+                column: "SchoolId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConnectorDeviceLink_AssetId",
+                table: "ConnectorDeviceLink",
+                column: "AssetId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConnectorDeviceLink_ConnectorId_ExternalId",
+                table: "ConnectorDeviceLink",
+                columns: new[] { "ConnectorId", "ExternalId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConnectorRun_ConnectorId_StartedUtc",
+                table: "ConnectorRun",
+                columns: new[] { "ConnectorId", "StartedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FindingStateChange_FindingId_Id",
+                table: "FindingStateChange",
+                columns: new[] { "FindingId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FindingStateChange_OrganisationId",
+                table: "FindingStateChange",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OsVersionLine_Source_Product_Line",
+                table: "OsVersionLine",
+                columns: new[] { "Source", "Product", "Line" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OsVersionRelease_LineId_Position",
+                table: "OsVersionRelease",
+                columns: new[] { "LineId", "Position" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PatchPolicyVersions_OrganisationId_Version",
+                table: "PatchPolicyVersions",
+                columns: new[] { "OrganisationId", "Version" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ConnectorDeviceLink");
+
+            migrationBuilder.DropTable(
+                name: "ConnectorRun");
+
+            migrationBuilder.DropTable(
+                name: "FindingStateChange");
+
+            migrationBuilder.DropTable(
+                name: "OsVersionRelease");
+
+            migrationBuilder.DropTable(
+                name: "PatchPolicyVersions");
+
+            migrationBuilder.DropTable(
+                name: "Connector");
+
+            migrationBuilder.DropTable(
+                name: "AssetFinding");
+
+            migrationBuilder.DropTable(
+                name: "OsVersionLine");
+        }
+    }
+}
