@@ -471,6 +471,43 @@ public abstract class ConnectorTests(PostgresServer postgres, Provider provider)
         Assert.DoesNotContain(Secret, stored.ProtectedSecret, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task IntuneSignsInWithACertificateInsteadOfASecret()
+    {
+        using var rsa = RSA.Create(2048);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Patchpeil Intune", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var pem = certificate.ExportCertificatePem() + "\n" + rsa.ExportPkcs8PrivateKeyPem();
+        ServeIntune();
+        Vendor.Route("POST", TokenPath, async context =>
+        {
+            // Entra ID's certificate credential: a client assertion signed with the certificate's key, naming its thumbprint.
+            var form = await context.Request.ReadFormAsync();
+            var parts = form["client_assertion"].ToString().Split('.');
+            var ok = form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" && !form.ContainsKey("client_secret") && parts.Length == 3
+                && rsa.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), FromBase64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            if (ok)
+            {
+                var header = JsonDocument.Parse(FromBase64Url(parts[0])).RootElement;
+                var claims = JsonDocument.Parse(FromBase64Url(parts[1])).RootElement;
+                ok = header.GetProperty("x5t").GetString() == Jwt.Base64Url(certificate.GetCertHash())
+                    && claims.GetProperty("aud").GetString() == Vendor.Base + TokenPath
+                    && claims.GetProperty("iss").GetString() == ClientId && claims.GetProperty("sub").GetString() == ClientId;
+            }
+
+            context.Response.StatusCode = ok ? 200 : 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(VendorServer.Fixture(ok ? "graph-token.json" : "graph-token-error.json"));
+        });
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Voorbeeldcollege");
+        var id = await AddConnectorAsync(organisation, ConnectorKind.Intune, new() { ["tenantId"] = TenantId, ["clientId"] = ClientId }, pem);
+
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == ConnectorRunOutcome.Succeeded, Describe(run));
+        Assert.Equal(2, run.Created);
+    }
+
     // --- Google Admin ---------------------------------------------------------------------------------------
 
     private static (RSA Key, string Json) ServiceAccount()

@@ -43,9 +43,6 @@ public sealed class ConnectorRunner(IServiceScopeFactory scopes, IEnumerable<ICo
 
     public bool IsRunning(Guid connectorId) => _running.ContainsKey(connectorId);
 
-    /// <summary>Called for the assets that got a new snapshot in a run (the findings job hooks in here).</summary>
-    public event Func<Guid, IReadOnlyCollection<Guid>, CancellationToken, Task>? AssetsChanged;
-
     public bool Cancel(Guid connectorId)
     {
         if (_running.TryGetValue(connectorId, out var cancel))
@@ -196,18 +193,16 @@ public sealed class ConnectorRunner(IServiceScopeFactory scopes, IEnumerable<ICo
 
         await db.SaveChangesAsync(CancellationToken.None);
 
-        // The platform's inventories and update-expiry dates feed findings: re-match the assets this run reported.
-        var reported = await db.Set<Inventory.Agents.AssetSnapshot>().AsNoTracking()
-            .Where(s => s.ConnectorId == connector.Id && s.ReceivedUtc >= run.StartedUtc).Select(s => s.AssetId).Distinct().ToListAsync(CancellationToken.None);
-        await services.GetRequiredService<Findings.IFindingsJobs>().AssetsChangedAsync(reported, CancellationToken.None);
         logger.LogInformation("Connector {ConnectorId} ({Kind}): {Outcome}, read {Read}, created {Created}, updated {Updated}, merged {Merged}, deleted {Deleted}, {Errors} errors, {Requests} requests, throttled {Throttled}",
             connector.Id, connector.Kind, stored.Outcome, stored.DevicesRead, stored.Created, stored.Updated, stored.Merged, stored.Deleted, stored.ErrorCount, stored.Requests, http.Throttled);
 
-        if (counts.ChangedAssets.Count > 0 && AssetsChanged is { } changed)
+        if (counts.ChangedAssets.Count > 0)
         {
             try
             {
-                await changed(connector.OrganisationId, counts.ChangedAssets, CancellationToken.None);
+                // The platform's inventories and update-expiry dates feed findings: re-match exactly the assets this
+                // run gave a new snapshot (a failed run's merged pages count too).
+                await services.GetRequiredService<Findings.IFindingsJobs>().AssetsChangedAsync(counts.ChangedAssets, CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -312,21 +312,12 @@ public sealed class ServiceAccountKey
     public string Assertion(string subject, string scope, string audience, DateTimeOffset now)
     {
         var issued = now.ToUnixTimeSeconds() - 30;
-        var header = Base64Url("""{"alg":"RS256","typ":"JWT"}"""u8);
-        var claims = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["iss"] = ClientEmail,
-            ["sub"] = subject,
-            ["scope"] = scope,
-            ["aud"] = audience,
-            ["iat"] = issued,
-            ["exp"] = issued + 3600,
-        }));
         using var rsa = RSA.Create();
         rsa.ImportFromPem(_privateKeyPem);
-        var signature = rsa.SignData(Encoding.ASCII.GetBytes($"{header}.{claims}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{header}.{claims}.{Base64Url(signature)}";
+        return Jwt.SignRs256(
+            new Dictionary<string, object> { ["alg"] = "RS256", ["typ"] = "JWT" },
+            new Dictionary<string, object> { ["iss"] = ClientEmail, ["sub"] = subject, ["scope"] = scope, ["aud"] = audience, ["iat"] = issued, ["exp"] = issued + 3600 },
+            rsa);
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

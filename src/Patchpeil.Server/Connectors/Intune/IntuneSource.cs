@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Patchpeil.Server.Data;
@@ -77,17 +79,29 @@ public sealed class IntuneSource : IConnectorSource
         var client = context.Setting(ClientIdKey);
         if (tenant.Length == 0 || client.Length == 0 || string.IsNullOrEmpty(context.Secret))
         {
-            throw new ConnectorConfigurationException("[connector.settings] tenant id, client id and client secret are all needed");
+            throw new ConnectorConfigurationException("[connector.settings] tenant id, client id and a client secret or certificate are all needed");
         }
 
+        var certificate = ClientCertificate(context.Secret);
         context.Http.ErrorCode = GraphErrorCode;
         context.Http.Authenticate(async (http, ct) =>
         {
             var url = context.AuthUri($"{Uri.EscapeDataString(tenant)}/oauth2/v2.0/token");
+            List<KeyValuePair<string, string>> form = [new("client_id", client), new("scope", GraphScope), new("grant_type", "client_credentials")];
+            if (certificate is null)
+            {
+                form.Add(new("client_secret", context.Secret!));
+            }
+            else
+            {
+                form.Add(new("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+                form.Add(new("client_assertion", ClientAssertion(certificate, client, url.AbsoluteUri, context.Time.GetUtcNow())));
+            }
+
             JsonDocument token;
             try
             {
-                token = await http.PostFormAsync(url, [new("client_id", client), new("scope", GraphScope), new("client_secret", context.Secret!), new("grant_type", "client_credentials")], ct);
+                token = await http.PostFormAsync(url, form, ct);
             }
             catch (ConnectorException e) when (e.Status is not null)
             {
@@ -99,6 +113,42 @@ public sealed class IntuneSource : IConnectorSource
                 return OAuth.Credential(token.RootElement, ConnectorHttp.Describe(HttpMethod.Post, url), context.Time);
             }
         });
+    }
+
+    /// <summary>
+    /// A certificate credential: the secret holds the certificate and its private key as PEM (the app registration
+    /// holds the certificate only). Null when the secret is a client secret.
+    /// </summary>
+    internal static CertificateCredential? ClientCertificate(string? secret)
+    {
+        if (secret is null || !secret.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(secret, secret);
+            using var key = certificate.GetRSAPrivateKey()
+                ?? throw new ConnectorConfigurationException("[connector.settings] the certificate has no RSA private key; paste the certificate and its private key (PEM)");
+            return new CertificateCredential(Jwt.Base64Url(certificate.GetCertHash()), Jwt.Base64Url(certificate.GetCertHash(HashAlgorithmName.SHA256)), secret);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new ConnectorConfigurationException("[connector.settings] the certificate or its private key cannot be read; paste both as PEM");
+        }
+    }
+
+    /// <summary>The client assertion Entra ID documents for certificate credentials: RS256, the certificate's thumbprints, aud = the token URL, 10 minutes.</summary>
+    internal static string ClientAssertion(CertificateCredential certificate, string clientId, string audience, DateTimeOffset now)
+    {
+        using var key = RSA.Create();
+        key.ImportFromPem(certificate.PrivateKeyPem);
+        var issued = now.ToUnixTimeSeconds() - 30;
+        return Jwt.SignRs256(
+            new Dictionary<string, object> { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = certificate.X5t, ["x5t#S256"] = certificate.X5tS256 },
+            new Dictionary<string, object> { ["aud"] = audience, ["iss"] = clientId, ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString(), ["nbf"] = issued, ["iat"] = issued, ["exp"] = issued + 600 },
+            key);
     }
 
     /// <summary>Graph's @odata.nextLink is used verbatim, but only towards the host we started on: it carries our token.</summary>
@@ -358,3 +408,6 @@ public static class WindowsBuild
 
     public static string? DisplayVersion(int build) => Versions.GetValueOrDefault(build);
 }
+
+/// <summary>An Intune certificate credential: the thumbprints Entra ID matches on (SHA-1 and SHA-256, base64url) and the PEM holding the private key.</summary>
+internal sealed record CertificateCredential(string X5t, string X5tS256, string PrivateKeyPem);
