@@ -1339,6 +1339,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1541,6 +1545,14 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("Full")
                         .HasColumnType("boolean");
 
@@ -1576,6 +1588,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 

@@ -1329,6 +1329,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1529,6 +1533,14 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Full")
                         .HasColumnType("INTEGER");
 
@@ -1564,6 +1576,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 

@@ -13,7 +13,7 @@ using Patchpeil.Server.Data;
 namespace Patchpeil.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPatchpeilDbContext))]
-    [Migration("20261129102525_FindingsPolicyConnectorsOsVersions")]
+    [Migration("20261129104138_FindingsPolicyConnectorsOsVersions")]
     partial class FindingsPolicyConnectorsOsVersions
     {
         /// <inheritdoc />
@@ -1342,6 +1342,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1544,6 +1548,14 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("Full")
                         .HasColumnType("boolean");
 
@@ -1579,6 +1591,10 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 

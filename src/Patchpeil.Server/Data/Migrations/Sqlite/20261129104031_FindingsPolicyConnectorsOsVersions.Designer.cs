@@ -11,7 +11,7 @@ using Patchpeil.Server.Data;
 namespace Patchpeil.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePatchpeilDbContext))]
-    [Migration("20261129102127_FindingsPolicyConnectorsOsVersions")]
+    [Migration("20261129104031_FindingsPolicyConnectorsOsVersions")]
     partial class FindingsPolicyConnectorsOsVersions
     {
         /// <inheritdoc />
@@ -1332,6 +1332,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("StateChangedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1532,6 +1536,14 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DistributionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistributionVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Full")
                         .HasColumnType("INTEGER");
 
@@ -1567,6 +1579,10 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OsBuild")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OsEdition")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 

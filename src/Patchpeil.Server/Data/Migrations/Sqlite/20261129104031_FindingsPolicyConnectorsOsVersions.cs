@@ -11,6 +11,27 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "DistributionId",
+                table: "AssetSnapshot",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DistributionVersion",
+                table: "AssetSnapshot",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "OsEdition",
+                table: "AssetSnapshot",
+                type: "TEXT",
+                maxLength: 256,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AssetFinding",
                 columns: table => new
@@ -47,6 +68,7 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
                     State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     StateChangedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StateReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     ResolvedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
                     ResolvedBySnapshotId = table.Column<Guid>(type: "TEXT", nullable: true),
                     VerifiedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
@@ -430,6 +452,18 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "OsVersionLine");
+
+            migrationBuilder.DropColumn(
+                name: "DistributionId",
+                table: "AssetSnapshot");
+
+            migrationBuilder.DropColumn(
+                name: "DistributionVersion",
+                table: "AssetSnapshot");
+
+            migrationBuilder.DropColumn(
+                name: "OsEdition",
+                table: "AssetSnapshot");
         }
     }
 }

@@ -12,6 +12,27 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "DistributionId",
+                table: "AssetSnapshot",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DistributionVersion",
+                table: "AssetSnapshot",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "OsEdition",
+                table: "AssetSnapshot",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AssetFinding",
                 columns: table => new
@@ -48,6 +69,7 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
                     PolicyVersion = table.Column<int>(type: "integer", nullable: false),
                     State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     StateChangedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StateReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     ResolvedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ResolvedBySnapshotId = table.Column<Guid>(type: "uuid", nullable: true),
                     VerifiedUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -431,6 +453,18 @@ namespace Patchpeil.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "OsVersionLine");
+
+            migrationBuilder.DropColumn(
+                name: "DistributionId",
+                table: "AssetSnapshot");
+
+            migrationBuilder.DropColumn(
+                name: "DistributionVersion",
+                table: "AssetSnapshot");
+
+            migrationBuilder.DropColumn(
+                name: "OsEdition",
+                table: "AssetSnapshot");
         }
     }
 }
