@@ -1,143 +1,187 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Patchpeil.Contracts;
-using Patchpeil.Core.Matching;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Data;
+using Patchpeil.Server.Demo;
 using Patchpeil.Server.Findings;
 using Patchpeil.Server.Tests.Infrastructure;
 
 namespace Patchpeil.Server.Tests;
 
 /// <summary>
-/// Dashboard, Bevindingen, finding detail, the asset's findings and "Getroffen hier" on the demo board. The findings
-/// are stored rows of the real entity for seeded assets (the matching jobs are another branch's work): what is tested
-/// here is that the pages filter, group, explain and isolate exactly.
+/// The dashboard, Bevindingen, finding detail, the asset's findings and "Getroffen hier" on the demo board, with findings
+/// the real matcher raised from the real demo advisories. A fake clock moves past deadlines so "overdue" is real too.
 /// </summary>
 public abstract class FindingsPageTests(PostgresServer postgres, Provider provider) : AppTest(postgres, provider)
 {
-    private static AssetFinding Finding(Asset asset, string subject, string component, string version, Priority priority, bool kev, DateTime now, int deadlineDays,
-        FindingKind kind = FindingKind.Vulnerable, string source = "nvd", string range = "") => new()
-        {
-            OrganisationId = asset.OrganisationId,
-            AssetId = asset.Id,
-            Kind = kind,
-            Component = component,
-            ComponentKey = "cpe:o:microsoft:" + component.ToLowerInvariant().Replace(' ', '_'),
-            Version = version,
-            Subject = subject,
-            Source = source,
-            DocumentId = subject,
-            Range = range,
-            ComparedVersion = version,
-            Rule = kind == FindingKind.Vulnerable ? "nvd: versionEndExcluding" : "eol",
-            Comparisons = $"[\"{version} < {range}\"]",
-            Confidence = MatchConfidence.High,
-            Priority = priority,
-            KnownExploited = kev,
-            PriorityReasons = kev ? "[{\"code\":\"kev\",\"detail\":\"CISA KEV\"}]" : "[{\"code\":\"cvss\",\"detail\":\"9.8 (nvd)\"}]",
-            FirstSeenUtc = now.AddDays(-10),
-            LastMatchedUtc = now,
-            DeadlineStartUtc = now.AddDays(-10),
-            DeadlineUtc = now.AddDays(deadlineDays),
-            State = FindingState.Open,
-            StateChangedUtc = now.AddDays(-10),
-        };
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
 
-    [Fact]
-    public async Task PagesFilterGroupExplainAndIsolateTheDemoBoardsFindings()
+    private sealed record Board(PatchpeilFactory App, DemoSeedResult Seed, TestOrganisation Demo, TestOrganisation Other, HttpClient Staff);
+
+    private async Task<Board> SeedAndMatchAsync()
     {
         var app = await AppAsync();
+        if (app.TestServices.Count == 0)
+        {
+            app.TestServices.Add(services => services.AddSingleton<TimeProvider>(_time));
+        }
+
+        var jobs = app.Services.GetRequiredService<IFindingsJobs>();
+        await jobs.IdleAsync();
         var other = await app.CreateOrganisationAsync("Ander Bestuur");
         var seed = await DemoSeedTests.SeedAsync(app);
-        var now = DateTime.UtcNow;
-        var (windows, patched, moodle, chromebook, advisoryId) = await app.WithSystemAsync(async (_, db) =>
-        {
-            var assets = db.Assets.Where(a => a.OrganisationId == seed.OrganisationId);
-            var w = await assets.Where(a => a.PatchLevel == "10.0.19045.4651").OrderBy(a => a.Name).FirstAsync();
-            var p = await assets.Where(a => a.PatchLevel == "10.0.19045.4780").OrderBy(a => a.Name).FirstAsync();
-            var m = await assets.SingleAsync(a => a.Name == "lx-moodle01");
-            var c = await assets.Where(a => a.Platform == "ChromeOS" && a.SchoolId != w.SchoolId).OrderBy(a => a.Name).FirstAsync();
-            var advisory = await db.Set<Advisory>().Where(a => a.DocumentId == "CVE-2024-38063").Select(a => a.Id).SingleAsync();
-            db.AddRange(
-                Finding(w, "CVE-2024-38063", "Windows 10 22H2", "10.0.19045.4651", Priority.P1, false, now, -3, range: "versionEndExcluding 10.0.19045.4780"),
-                Finding(m, "CVE-2024-6387", "openssh", "1:8.9p1-3ubuntu0.6", Priority.P2, true, now, 5, source: "osv", range: "fixed 1:8.9p1-3ubuntu0.10"),
-                Finding(c, "eol:chromeos/aue", "ChromeOS", "126.0.6478.222", Priority.P3, false, now, 80, FindingKind.UpdateExpired));
-            await db.SaveChangesAsync();
-            return (w, p, m, c, advisory);
-        });
-        var findings = await app.WithSystemAsync((_, db) => db.Set<AssetFinding>().AsNoTracking().ToListAsync());
-        var windowsFinding = findings.Single(f => f.AssetId == windows.Id);
-
+        await jobs.IdleAsync();
         var demo = new TestOrganisation(app, seed.OrganisationId, seed.Organisation, other.AdminEmail);
         var staff = await demo.SignedInClientAsync(await demo.AddMemberAsync(Role.ITStaff));
+        return new Board(app, seed, demo, other, staff);
+    }
 
-        // Dashboard: the figures, each linking to its filtered list, and the platform mix.
+    private static Task<List<AssetFinding>> FindingsAsync(Board board) => board.App.WithSystemAsync((_, db) =>
+        db.Set<AssetFinding>().AsNoTracking().Include(f => f.Asset).Where(f => f.OrganisationId == board.Seed.OrganisationId).ToListAsync());
+
+    private static Task<Asset> AssetAsync(Board board, string patchLevel) => board.App.WithSystemAsync((_, db) =>
+        db.Assets.AsNoTracking().Where(a => a.OrganisationId == board.Seed.OrganisationId && a.PatchLevel == patchLevel).OrderBy(a => a.Name).FirstAsync());
+
+    [Fact]
+    public async Task DemoBoardShowsRealFindingsOnTheDashboardAndTheFiltersIncludeAndExclude()
+    {
+        var board = await SeedAndMatchAsync();
+        var findings = await FindingsAsync(board);
+
+        // Real matches from real documents, and the patched machines rightly skipped.
+        var vulnerableWindows = await AssetAsync(board, "10.0.19045.4651");
+        var patchedWindows = await AssetAsync(board, "10.0.19045.4780");
+        Assert.Contains(findings, f => f.AssetId == vulnerableWindows.Id && f.Subject == "CVE-2024-38063");
+        Assert.DoesNotContain(findings, f => f.AssetId == patchedWindows.Id && f.Subject == "CVE-2024-38063");
+        Assert.Contains(findings, f => f.Asset!.Name == "lx-moodle01" && f.Subject == "CVE-2024-6387");
+        Assert.DoesNotContain(findings, f => f.Asset!.Name == "lx-backup01" && f.Subject == "CVE-2024-6387");
+
+        var staff = board.Staff;
         var dashboard = await staff.GetStringAsync("/");
-        Assert.Contains(">3</span>Openstaande bevindingen", dashboard);
-        Assert.Contains("href=\"/findings?overdue=true\"><span class=\"number\">1</span>", dashboard);
-        Assert.Contains("href=\"/findings?kev=true\"><span class=\"number\">1</span>", dashboard);
-        Assert.Contains("href=\"/findings?kind=UpdateExpired\"><span class=\"number\">1</span>", dashboard);
+        var open = findings.Count(f => f.State is FindingState.Open or FindingState.InProgress);
+        Assert.Contains($">{open.ToString("N0", new System.Globalization.CultureInfo("nl-NL"))}</span>Openstaande bevindingen", dashboard);
+        Assert.Contains("href=\"/findings?priority=P1\"", dashboard);
+        Assert.Contains("href=\"/findings?kev=true\"", dashboard);
         Assert.Contains("Platformen per school", dashboard);
-        Assert.Contains($"href=\"/assets?schoolId={windows.SchoolId}&amp;q=chromeos\"", dashboard);
+        Assert.Contains("/assets?schoolId=", dashboard);
 
-        // Filters include and exclude.
-        var all = await staff.GetStringAsync("/findings");
-        Assert.Contains("3 bevindingen, 1 te laat", all);
-        var overdue = await staff.GetStringAsync("/findings?overdue=true");
-        Assert.Contains($"/findings/{windowsFinding.Id}", overdue);
-        Assert.Contains("Te laat: 3 dagen", overdue);
-        Assert.DoesNotContain("CVE-2024-6387", overdue);
-        var kev = await staff.GetStringAsync("/findings?kev=true");
-        Assert.Contains("CVE-2024-6387", kev);
-        Assert.DoesNotContain("CVE-2024-38063</a>", kev);
-        var servers = await staff.GetStringAsync("/findings?assetKind=Server");
+        // The subject filter includes the vulnerable machine and excludes the patched one.
+        var vulnerable = await staff.GetStringAsync($"/findings?subject=CVE-2024-38063&q={vulnerableWindows.Name}");
+        Assert.Contains($"/assets/{vulnerableWindows.Id}", vulnerable);
+        var patched = await staff.GetStringAsync($"/findings?subject=CVE-2024-38063&q={patchedWindows.Name}");
+        Assert.DoesNotContain($"/assets/{patchedWindows.Id}\"", patched);
+        Assert.Contains("Geen bevindingen met deze filters", patched);
+
+        // School, asset kind, priority and KEV filters.
+        var school = await board.App.WithSystemAsync((_, db) => db.Schools.AsNoTracking().SingleAsync(s => s.OrganisationId == board.Seed.OrganisationId && s.Brin == "21QK"));
+        var bySchool = await staff.GetStringAsync($"/findings?schoolId={school.Id}&pageSize=200");
+        Assert.Contains("RB-", bySchool);
+        Assert.DoesNotContain(">DC-", bySchool);
+        Assert.DoesNotContain(">KP-", bySchool);
+        var servers = await staff.GetStringAsync("/findings?assetKind=Server&pageSize=200");
         Assert.Contains("lx-moodle01", servers);
-        Assert.DoesNotContain(windows.Name, servers);
-        var school = await staff.GetStringAsync($"/findings?schoolId={windows.SchoolId}");
-        Assert.Contains(windows.Name, school);
-        Assert.DoesNotContain(chromebook.Name, school);
-        var p3 = await staff.GetStringAsync("/findings?priority=P3");
-        Assert.Contains(chromebook.Name, p3);
-        Assert.DoesNotContain("badge badge--p1\">", p3);
-        var osv = await staff.GetStringAsync("/findings?source=osv");
-        Assert.Contains("CVE-2024-6387", osv);
-        Assert.DoesNotContain("eol:chromeos/aue</a>", osv);
-        Assert.Contains("Geen bevindingen met deze filters", await staff.GetStringAsync($"/findings?q={patched.Name}"));
-        Assert.Contains("Geen bevindingen met deze filters", await staff.GetStringAsync("/findings?state=Resolved"));
-        Assert.Contains("3 bevindingen", await staff.GetStringAsync("/findings?state=all"));
+        Assert.DoesNotContain("-LT-", servers);
+        var top = findings.Where(f => f.State == FindingState.Open).Min(f => f.Priority);
+        var byPriority = await staff.GetStringAsync($"/findings?priority={top}&pageSize=200");
+        Assert.Contains($"badge badge--{top.ToString().ToLowerInvariant()}\">", byPriority);
+        foreach (var other in Enum.GetValues<Core.Matching.Priority>().Where(p => p != top))
+        {
+            Assert.DoesNotContain($"badge badge--{other.ToString().ToLowerInvariant()}\">", byPriority);
+        }
 
-        // Grouping by advisory, asset and product; each group links to its list.
-        Assert.Contains("href=\"/findings?subject=CVE-2024-38063\"", await staff.GetStringAsync("/findings?group=advisory"));
-        Assert.Contains($"href=\"/findings?assetId={moodle.Id}\"", await staff.GetStringAsync("/findings?group=asset"));
-        Assert.Contains("href=\"/findings?componentKey=cpe%3Ao%3Amicrosoft%3Aopenssh\"", await staff.GetStringAsync("/findings?group=product"));
-        var csv = (await staff.GetStringAsync("/findings?handler=csv&kev=true")).TrimEnd('\n').Split('\n');
-        Assert.Equal(2, csv.Length);
-        Assert.Contains("CVE-2024-6387", csv[1]);
+        var kev = findings.First(f => f.KnownExploited);
+        var notKev = findings.First(f => !f.KnownExploited);
+        var kevPage = await staff.GetStringAsync($"/findings?kev=true&subject={kev.Subject}&pageSize=200");
+        Assert.Contains(">" + kev.Subject + "</a>", kevPage);
+        Assert.Contains("Geen bevindingen met deze filters", await staff.GetStringAsync($"/findings?kev=true&subject={notKev.Subject}"));
 
-        // Detail: the explanation with a link to the advisory page; the asset's section; "Getroffen hier".
-        var detail = await staff.GetStringAsync($"/findings/{windowsFinding.Id}");
+        // Grouping: by advisory the CVE is one row that links to its filtered list.
+        var grouped = await staff.GetStringAsync("/findings?group=advisory&pageSize=200");
+        Assert.Contains("href=\"/findings?subject=CVE-2024-38063&amp;pageSize=200\"", grouped);
+        var byAsset = await staff.GetStringAsync("/findings?group=asset&subject=CVE-2024-6387&pageSize=200");
+        Assert.Contains("lx-moodle01", byAsset);
+        Assert.DoesNotContain("lx-backup01", byAsset);
+
+        // Nothing is overdue yet; three weeks later the P1/P2 deadlines have passed and show as such.
+        Assert.Contains("Geen bevindingen met deze filters", await staff.GetStringAsync("/findings?overdue=true"));
+        _time.Advance(TimeSpan.FromDays(21));
+        var later = await board.Demo.SignedInClientAsync(await board.Demo.AddMemberAsync(Role.ITStaff)); // sessions end after 8 hours
+        var overdue = await later.GetStringAsync("/findings?overdue=true&pageSize=200");
+        Assert.Contains("badge badge--overdue\">Te laat: ", overdue);
+        Assert.Contains("class=\"overdue\"", overdue);
+        Assert.DoesNotContain("badge badge--overdue", await later.GetStringAsync("/findings?overdue=false&pageSize=200"));
+    }
+
+    [Fact]
+    public async Task DetailExplainsBulkAndTransitionsChangeStateReadersSeeNoFormsOtherBoardsSeeNothing()
+    {
+        var board = await SeedAndMatchAsync();
+        var findings = await FindingsAsync(board);
+        var staff = board.Staff;
+        var windows = findings.First(f => f.Subject == "CVE-2024-38063");
+        var advisoryId = await board.App.WithSystemAsync((_, db) => db.Set<Advisory>().AsNoTracking().Where(a => a.DocumentId == "CVE-2024-38063").Select(a => a.Id).SingleAsync());
+
+        // The explanation: document with a link to the advisory page, range as published, version compared.
+        var detail = await staff.GetStringAsync($"/findings/{windows.Id}");
         Assert.Contains("Waarom?", detail);
         Assert.Contains($"href=\"/advisories/{advisoryId}\"", detail);
-        Assert.Contains("versionEndExcluding 10.0.19045.4780", detail);
-        Assert.Contains("CVSS-score", detail);
-        Assert.Contains($"/findings/{windowsFinding.Id}", await staff.GetStringAsync($"/assets/{windows.Id}"));
-        Assert.Contains("Geen openstaande bevindingen voor dit apparaat", await staff.GetStringAsync($"/assets/{patched.Id}"));
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(windows.Range), detail);
+        Assert.Contains(windows.Version, detail);
+        Assert.Contains("Input.Action\" value=\"start\"", detail);
+
+        // The asset's findings section and "Getroffen hier" on the advisory.
+        Assert.Contains($"/findings/{windows.Id}", await staff.GetStringAsync($"/assets/{windows.AssetId}"));
         var advisory = await staff.GetStringAsync($"/advisories/{advisoryId}");
         Assert.Contains("Getroffen hier", advisory);
-        Assert.Contains($"/assets/{windows.Id}", advisory);
-        Assert.DoesNotContain($"/assets/{patched.Id}", advisory);
+        Assert.Contains("href=\"/findings?state=all&amp;subject=CVE-2024-38063\"", advisory);
+        var affected = findings.Where(f => f.Subject == windows.Subject).Select(f => $"/assets/{f.AssetId}").ToList();
+        Assert.Contains(affected, advisory.Contains);
+        Assert.DoesNotContain(findings.Where(f => f.Subject != windows.Subject && findings.All(w => w.Subject != windows.Subject || w.AssetId != f.AssetId)).Select(f => $"/assets/{f.AssetId}\""), advisory.Contains);
 
-        // English texts.
-        Assert.Contains("3 findings, 1 overdue", await (await demo.SignedInClientAsync(await demo.AddMemberAsync(Role.Auditor), "en")).GetStringAsync("/findings"));
+        // One transition from the detail page, then a bulk action on two more.
+        var start = await staff.PostFormAsync($"/findings/{windows.Id}", $"/findings/{windows.Id}", [new("Input.Action", "start"), new("Input.Reason", "Update staat klaar")]);
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var two = findings.Where(f => f.State == FindingState.Open && f.Id != windows.Id).Take(2).Select(f => f.Id).ToList();
+        var bulk = await staff.PostFormAsync("/findings", "/findings?handler=bulk",
+            two.Select(id => new KeyValuePair<string, string>("ids", id.ToString())).Append(new("action", "start")).Append(new("returnUrl", "/findings")));
+        Assert.Equal(HttpStatusCode.Redirect, bulk.StatusCode);
+        var states = await board.App.WithSystemAsync((_, db) => db.Set<AssetFinding>().AsNoTracking()
+            .Where(f => f.Id == windows.Id || two.Contains(f.Id)).Select(f => f.State).ToListAsync());
+        Assert.Equal(3, states.Count(s => s == FindingState.InProgress));
+        Assert.Contains("In behandeling", await staff.GetStringAsync($"/findings/{windows.Id}"));
 
-        // Another board sees none of it.
-        var outsider = await other.SignedInClientAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/findings/{windowsFinding.Id}")).StatusCode);
-        Assert.Contains("0 bevindingen, 0 te laat", await outsider.GetStringAsync("/findings?state=all"));
-        var outsiderAdvisory = await outsider.GetStringAsync($"/advisories/{advisoryId}");
-        Assert.Contains("Geen apparaat of systeem in jouw organisatie", outsiderAdvisory);
-        Assert.DoesNotContain($"/assets/{windows.Id}", outsiderAdvisory);
+        // All or nothing: a selection with a finding that cannot start (already in progress) changes none.
+        var third = findings.First(f => f.State == FindingState.Open && f.Id != windows.Id && !two.Contains(f.Id));
+        await staff.PostFormAsync("/findings", "/findings?handler=bulk",
+            [new("ids", third.Id.ToString()), new("ids", windows.Id.ToString()), new("action", "start"), new("returnUrl", "/findings")]);
+        Assert.Equal(FindingState.Open, await board.App.WithSystemAsync((_, db) => db.Set<AssetFinding>().AsNoTracking().Where(f => f.Id == third.Id).Select(f => f.State).SingleAsync()));
+
+        // Management and Auditor read, without forms.
+        foreach (var role in new[] { Role.Management, Role.Auditor })
+        {
+            var reader = await board.Demo.SignedInClientAsync(await board.Demo.AddMemberAsync(role));
+            var page = await reader.GetStringAsync($"/findings/{third.Id}");
+            Assert.Contains("Waarom?", page);
+            Assert.DoesNotContain("Input.Action", page);
+            var list = await reader.GetStringAsync("/findings");
+            Assert.Contains($"/findings/", list);
+            Assert.DoesNotContain("name=\"ids\"", list);
+            await reader.PostFormAsync("/findings", "/findings?handler=bulk", [new("ids", third.Id.ToString()), new("action", "start"), new("returnUrl", "/findings")]);
+            Assert.Equal(FindingState.Open, await board.App.WithSystemAsync((_, db) => db.Set<AssetFinding>().AsNoTracking().Where(f => f.Id == third.Id).Select(f => f.State).SingleAsync()));
+        }
+
+        // Another board: no findings, no detail, nothing affected on the shared advisory page.
+        var other = await board.Other.SignedInClientAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/findings/{windows.Id}")).StatusCode);
+        Assert.Contains("Geen openstaande bevindingen", await other.GetStringAsync("/findings"));
+        var otherAdvisory = await other.GetStringAsync($"/advisories/{advisoryId}");
+        Assert.Contains("Geen apparaat of systeem in jouw organisatie", otherAdvisory);
+        Assert.DoesNotContain($"/assets/{windows.AssetId}", otherAdvisory);
+        await other.PostFormAsync("/findings", "/findings?handler=bulk", [new("ids", third.Id.ToString()), new("action", "start"), new("returnUrl", "/findings")]);
+        Assert.Equal(FindingState.Open, await board.App.WithSystemAsync((_, db) => db.Set<AssetFinding>().AsNoTracking().Where(f => f.Id == third.Id).Select(f => f.State).SingleAsync()));
     }
 }
 

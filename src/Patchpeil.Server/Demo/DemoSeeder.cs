@@ -24,7 +24,7 @@ public sealed class DemoExistsException(string name, Guid id)
 /// (demo/feeds), so matching finds real findings and rightly skips the patched machines. Inventories go in through
 /// the check-in code agents and connectors use. Deterministic: one seeded <see cref="Random"/>.
 /// </summary>
-public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, AccountService accounts, TimeProvider time)
+public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, AccountService accounts, TimeProvider time, Findings.IFindingsJobs findings)
 {
     public const string DefaultOrganisation = "Stichting Demo Onderwijs";
     private const string FeedResourcePrefix = "demo-feeds/";
@@ -149,6 +149,9 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
 
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
+
+        // Match the new board's assets (a running server does it within seconds; `patchpeil serve` matches everything at start).
+        await findings.AssetsChangedAsync(plan.Select(p => p.Asset.Id).ToList(), ct);
         return new DemoSeedResult(organisation.Id, organisation.Name, Schools.Length, plan.Count, agentReports, connectorReports, summary, watch.Elapsed);
     }
 

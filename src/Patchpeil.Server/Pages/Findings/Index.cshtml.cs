@@ -7,6 +7,7 @@ using Patchpeil.Contracts;
 using Patchpeil.Core.Matching;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Findings;
+using Patchpeil.Server.Policy;
 using Patchpeil.Server.Web;
 
 namespace Patchpeil.Server.Pages.Findings;
@@ -15,6 +16,9 @@ namespace Patchpeil.Server.Pages.Findings;
 public sealed class IndexModel(PatchpeilDbContext db, TimeProvider time, IStringLocalizer<SharedResource> text) : PatchpeilPageModel(text)
 {
     public static readonly string[] Groupings = ["advisory", "asset", "product"];
+
+    /// <summary>The transitions offered for a selection: those that need no per-finding input beyond a reason.</summary>
+    public static readonly string[] BulkActions = ["start", "verify", "reopen", "false-positive"];
 
     public FindingQuery Query { get; private set; } = new();
 
@@ -71,6 +75,49 @@ public sealed class IndexModel(PatchpeilDbContext db, TimeProvider time, IString
         SourceOptions = await findings.Select(f => f.Source).Distinct().OrderBy(s => s).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// One transition for the selected findings through <see cref="FindingLifecycle"/>, all or nothing (as the bulk API):
+    /// every finding is checked first; if any cannot take the step, nothing changes and the page says how many.
+    /// </summary>
+    public async Task<IActionResult> OnPostBulkAsync(string? action, List<Guid>? ids, string? reason, string? returnUrl,
+        [FromServices] IPatchPolicyService policies, [FromServices] FindingsOptions options)
+    {
+        var back = returnUrl is not null && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/findings", StringComparison.Ordinal) ? returnUrl : "/findings";
+        if (!CanWrite)
+        {
+            return Forbid();
+        }
+
+        var ct = HttpContext.RequestAborted;
+        ids = (ids ?? []).Distinct().ToList();
+        if (action is null || !BulkActions.Contains(action, StringComparer.Ordinal) || ids.Count is 0 or > FindingsSetup.MaxBulk)
+        {
+            TempData["Error"] = Text["Findings_BulkNoneSelected"].Value;
+            return LocalRedirect(back);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var actor = FindingsSetup.ActorOf(HttpContext, db.Request);
+        var input = new FindingTransitionInput(Reason: string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
+        var findings = await db.Set<AssetFinding>().Include(f => f.Asset).Where(f => ids.Contains(f.Id)).ToListAsync(ct);
+        var refused = ids.Count - findings.Count + findings.Count(f => FindingLifecycle.Check(f, action, input, actor, now, options.MaxRiskAcceptance) is not null);
+        if (refused > 0)
+        {
+            TempData["Error"] = Text["Findings_BulkFailed", refused].Value;
+            return LocalRedirect(back);
+        }
+
+        var policy = await policies.CurrentAsync(findings[0].OrganisationId, ct);
+        foreach (var f in findings)
+        {
+            FindingLifecycle.Apply(db, f, action, input, actor, now, policy);
+        }
+
+        await db.SaveChangesAsync(ct);
+        TempData["Notice"] = Text["Findings_BulkDone", findings.Count].Value;
+        return LocalRedirect(back);
+    }
+
     /// <summary>CSV of exactly what the flat list shows (same filters and order), all pages.</summary>
     public async Task<IActionResult> OnGetCsvAsync(
         Guid? schoolId, AssetKind? assetKind, Priority? priority, string? state, string? source, bool? kev, bool? overdue,
@@ -101,7 +148,8 @@ public sealed class IndexModel(PatchpeilDbContext db, TimeProvider time, IString
         StateFilter = stateValue?.ToString() ?? (state == "all" ? "all" : "");
         Query = new FindingQuery(
             schoolId, assetKind, priority, stateValue, source, kev, overdue, assetId, subject, kind, componentKey, q,
-            Active: StateFilter.Length == 0, Sort: sort, Descending: desc, Page: page, PageSize: pageSize).Normalised() with { Now = Now };
+            Active: StateFilter.Length == 0, Sort: sort, Descending: desc, Page: page, PageSize: pageSize).Normalised() with
+        { Now = Now };
     }
 
     public string Link(string? sort = null, bool? desc = null, int? page = null, int? pageSize = null, string? handler = null, string? group = null) =>
