@@ -24,6 +24,21 @@ public abstract class AdvisoryTests(PostgresServer postgres, Provider provider) 
         await (await AppAsync()).WithSystemAsync((_, db) => query(db));
 
     [Fact]
+    public async Task AFileSavedWithAUtf8ByteOrderMarkImportsAsTheSameRevision()
+    {
+        // Windows editors save JSON with EF BB BF in front; the document is the same.
+        var folder = Directory.CreateTempSubdirectory("patchpeil-bom-").FullName;
+        var original = await File.ReadAllBytesAsync(Fixture("cve5", "CVE-2023-44487.json"));
+        await File.WriteAllBytesAsync(Path.Combine(folder, "with-bom.json"), [0xEF, 0xBB, 0xBF, .. original]);
+        var withBom = await ImportAsync(Path.Combine(folder, "with-bom.json"));
+        Assert.True(withBom.Added == 1, string.Join("; ", withBom.Files.SelectMany(f => f.Quarantined)));
+
+        var again = await ImportAsync(Fixture("cve5", "CVE-2023-44487.json"));
+        Assert.Equal((0, 1), (again.Added, again.Unchanged));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task FixtureFoldersImportWithCountsFromTheFilesAndASecondImportChangesNothing()
     {
         var kev = await ImportAsync(Fixture("kev"));

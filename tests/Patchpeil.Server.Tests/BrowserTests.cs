@@ -170,6 +170,40 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
     }
 
     [Fact]
+    public async Task TheDemoBoardsDashboardFindingsAndAFindingsExplanationAreAccessible()
+    {
+        var (page, _) = await OpenAsync();
+        var app = await AppAsync();
+        var jobs = app.Services.GetRequiredService<Patchpeil.Server.Findings.IFindingsJobs>();
+        await jobs.IdleAsync();
+        var seed = await DemoSeedTests.SeedAsync(app);
+        await jobs.IdleAsync();
+        var board = new TestOrganisation(app, seed.OrganisationId, seed.Organisation, "");
+        var staff = await board.AddMemberAsync(Patchpeil.Contracts.Role.ITStaff);
+
+        await page.GotoAsync("/account/signin");
+        await page.GetByLabel("E-mailadres").FillAsync(staff);
+        await page.GetByLabel("Wachtwoord").FillAsync(TestOrganisation.Password);
+        await page.GetByLabel("Wachtwoord").PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "dashboard-demo");
+        await ScreenshotAsync(page, "dashboard-demo");
+
+        await page.GotoAsync("/findings?subject=CVE-2024-38063");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "CVE-2024-38063" }).First).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "findings-demo");
+        await page.GotoAsync("/findings?group=advisory");
+        await CheckAccessibilityAsync(page, "findings-by-advisory");
+
+        // A finding's explanation with the transition forms (IT staff may change state).
+        await page.GotoAsync("/findings?subject=CVE-2024-38063");
+        await page.Locator("a[href^='/findings/']").First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Waarom?" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page, "finding-detail");
+        await ScreenshotAsync(page, "finding-detail");
+    }
+
+    [Fact]
     public async Task ItStaffImportsACsvSeesBadRowsThenMapsUnknownSoftwareAndFillsTheSupplierRegister()
     {
         var (page, _) = await OpenAsync();

@@ -250,8 +250,16 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
         var prefix = new byte[512];
         var got = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
         Array.Resize(ref prefix, got);
+        prefix = WithoutByteOrderMark(prefix);
         return (new PrefixedStream(prefix, stream), prefix);
     }
+
+    /// <summary>
+    /// A UTF-8 byte order mark (files saved by Windows editors) is not part of the document: JSON parsers refuse it, and
+    /// the same advisory with or without one is the same revision.
+    /// </summary>
+    private static byte[] WithoutByteOrderMark(byte[] bytes) =>
+        bytes is [0xEF, 0xBB, 0xBF, ..] ? bytes[3..] : bytes;
 
     /// <summary>EPSS files are the large ones (300,000 rows a day): they are streamed, never read whole.</summary>
     private bool StreamsAsEpss(string name, byte[] prefix, FeedSource? source)
@@ -380,6 +388,7 @@ public sealed partial class FeedImporter(PatchpeilDbContext db, TimeProvider tim
     /// <summary>Imports one file's bytes in one transaction, recording an import run and an audit event.</summary>
     public async Task<FileImportSummary> ImportBytesAsync(string name, byte[] bytes, FeedSource? source, CancellationToken cancellationToken = default)
     {
+        bytes = WithoutByteOrderMark(bytes);
         var kind = source;
         if (kind is null)
         {
