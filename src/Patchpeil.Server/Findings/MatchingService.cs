@@ -180,9 +180,10 @@ public sealed class MatchingService(IServiceScopeFactory scopes, TimeProvider ti
         {
             throw;
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or IOException or System.Data.Common.DbException or FormatException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // One failed job must not stop the loop; the next full re-match heals what it left undone.
+            // One failed job must neither stop the loop nor the host (an unhandled exception in a background service
+            // stops the whole application); it is logged and the next full re-match heals what it left undone.
             logger.LogError(e, "Findings job {Job} failed", name);
         }
     }

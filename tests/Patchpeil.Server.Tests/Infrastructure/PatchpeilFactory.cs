@@ -98,6 +98,14 @@ public sealed partial class PatchpeilFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (Provider == Provider.Postgres)
+        {
+            // Each test has its own PostgreSQL database and so its own Npgsql pool; idle pooled connections would
+            // otherwise stay open for minutes and exhaust the server's connection limit over a full run.
+            using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+
         if (_sqliteFolder is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

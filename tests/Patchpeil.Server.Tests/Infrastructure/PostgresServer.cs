@@ -52,7 +52,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
         _pgCtl = Path.Combine(bin, "pg_ctl");
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {_folder}/data -A trust -U patchpeil --no-sync", asRoot ? "postgres" : null);
-        await RunAsync(_pgCtl, $"-D {_folder}/data -o \"-p {port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" -l {_folder}/log -w start", asRoot ? "postgres" : null);
+        await RunAsync(_pgCtl, $"-D {_folder}/data -o \"-p {port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400\" -l {_folder}/log -w start", asRoot ? "postgres" : null);
         _adminConnectionString = $"Host=127.0.0.1;Port={port};Username=patchpeil;Database=postgres";
     }
 
