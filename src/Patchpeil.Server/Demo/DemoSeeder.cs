@@ -22,6 +22,9 @@ public sealed record DemoSeedResult(
 {
     /// <summary>The connector runs that brought in the platform devices, in order.</summary>
     public IReadOnlyList<DemoConnectorRun> ConnectorRuns { get; init; } = [];
+
+    /// <summary>What the simulated platforms held (with the demo secrets): lets a test serve the same fleet again.</summary>
+    internal DemoFleet? Fleet { get; init; }
 }
 
 /// <summary>One demo connector's run against the vendor simulator.</summary>
@@ -178,7 +181,7 @@ public sealed class DemoSeeder(
 
         // Chromebooks, iPads and Intune laptops come in through the real connectors, run against the demo's vendor
         // simulator; each run commits page by page (ADR 0019), so from here a failure keeps what was merged and says so.
-        var runs = await RunPlatformsAsync(organisation, schools, plan, now, ct);
+        var (runs, fleet) = await RunPlatformsAsync(organisation, schools, plan, now, ct);
         await LabelPlatformDevicesAsync(organisation.Id, plan, ct);
 
         // Match the new board's assets (a running server does it within seconds; `patchpeil serve` matches everything at start).
@@ -187,6 +190,7 @@ public sealed class DemoSeeder(
         return new DemoSeedResult(organisation.Id, organisation.Name, Schools.Length, assetIds.Count, agentReports, runs.Sum(r => r.DevicesRead), summary, watch.Elapsed)
         {
             ConnectorRuns = runs,
+            Fleet = fleet,
         };
     }
 
@@ -196,7 +200,7 @@ public sealed class DemoSeeder(
     /// belong to its school), runs each once through <see cref="ConnectorRunner"/> exactly as a scheduled run, and leaves
     /// them disabled: the simulator is gone when the seed ends, a schedule would only fail.
     /// </summary>
-    private async Task<List<DemoConnectorRun>> RunPlatformsAsync(Organisation organisation, List<(DemoSchool Demo, School School)> schools, List<PlannedAsset> plan, DateTime now, CancellationToken ct)
+    private async Task<(List<DemoConnectorRun> Runs, DemoFleet Fleet)> RunPlatformsAsync(Organisation organisation, List<(DemoSchool Demo, School School)> schools, List<PlannedAsset> plan, DateTime now, CancellationToken ct)
     {
         var (fleet, connectors) = Fleet(organisation.Id, schools, plan, now);
         await using var simulator = await DemoVendorSimulator.StartAsync(fleet, ct);
@@ -232,7 +236,7 @@ public sealed class DemoSeeder(
 
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-        return runs;
+        return (runs, fleet);
     }
 
     /// <summary>What the demo's platforms hold, and the connectors that read them (secrets made here and kept only protected).</summary>
@@ -417,12 +421,13 @@ public sealed class DemoSeeder(
     /// <summary>Every this many secondary-school laptops (the 1st, 41st …) is also enrolled in Intune next to the agent.</summary>
     internal const int OverlapEvery = 40;
 
-    // Chromebook models with their Auto Update Expiration relative to today: past, near (within the warning horizon) and far.
+    // Chromebook models with their Auto Update Expiration relative to the first of this month: past, near (one to two
+    // months ahead, inside the matcher's 90-day "ending soon" horizon) and far.
     private static readonly (string Model, int AueMonths, string Version)[] ChromebookModels =
     [
         ("Lenovo 100e Chromebook Gen 2", -17, "126.0.6478.222"),
         ("HP Chromebook 11 G8 EE", -5, "126.0.6478.222"),
-        ("Dell Chromebook 3100", 5, "131.0.6778.88"),
+        ("Dell Chromebook 3100", 2, "131.0.6778.88"),
         ("Acer Chromebook 511 (C734)", 38, "131.0.6778.88"),
         ("Lenovo 300e Yoga Chromebook Gen 4", 66, "131.0.6778.88"),
         ("HP Fortis 14 G10 Chromebook", 84, "130.0.6723.118"),
