@@ -426,6 +426,51 @@ public abstract class ConnectorTests(PostgresServer postgres, Provider provider)
     }
 
     [Fact]
+    public async Task AnAdministratorDeletesAConnectorItsAssetsStayOthersMayNot()
+    {
+        ServeIntune();
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Voorbeeldcollege");
+        var id = await AddIntuneAsync(organisation, name: "Intune bestuur");
+        var run = await RunAsync(id);
+        Assert.True(run.Outcome == ConnectorRunOutcome.Succeeded, Describe(run));
+        var assets = (await AssetsAsync(organisation.Id)).Select(a => a.Id).ToList();
+        Assert.Equal(2, assets.Count);
+        var page = $"/settings/connectors/{id}";
+
+        // IT staff may run the inventory, not remove a connection: the Settings folder is for administrators.
+        var staff = await organisation.SignedInClientAsync(await organisation.AddMemberAsync(Role.ITStaff));
+        var refused = await staff.PostFormAsync("/advisories/import", page + "?handler=delete", []);
+        Assert.True(refused.StatusCode is HttpStatusCode.Forbidden || refused.Headers.Location?.ToString().Contains("/account/denied", StringComparison.Ordinal) == true, refused.StatusCode.ToString());
+        Assert.True(await QueryAsync(db => db.Set<Connector>().AnyAsync(c => c.Id == id)));
+
+        // Another board's administrator cannot reach it.
+        var other = await app.CreateOrganisationAsync("Ander Bestuur");
+        var otherBrowser = await other.SignedInClientAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await otherBrowser.PostFormAsync("/advisories/import", page + "?handler=delete", [])).StatusCode);
+
+        var admin = await organisation.SignedInClientAsync();
+        Assert.Contains("Koppeling verwijderen", await admin.GetStringAsync(page), StringComparison.Ordinal);
+        var deleted = await admin.PostFormAsync(page, page + "?handler=delete", []);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal("/settings/connectors", deleted.Headers.Location!.ToString());
+        Assert.Contains("blijven als assets bestaan", await admin.GetStringAsync("/settings/connectors"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(page)).StatusCode);
+
+        Assert.False(await QueryAsync(db => db.Set<Connector>().AnyAsync(c => c.Id == id)));
+        Assert.False(await QueryAsync(db => db.Set<ConnectorRun>().AnyAsync(r => r.ConnectorId == id)));
+        Assert.False(await QueryAsync(db => db.Set<ConnectorDeviceLink>().AnyAsync(l => l.ConnectorId == id)));
+        Assert.Equal(assets.Order(), (await AssetsAsync(organisation.Id)).Select(a => a.Id).Order());
+        Assert.Equal(2, await QueryAsync(db => db.Set<AssetSnapshot>().CountAsync(s => s.ConnectorId == id)));
+        var audit = await QueryAsync(db => db.AuditEvents.Where(e => e.EntityType == nameof(Connector) && e.EntityId == id.ToString()).ToListAsync());
+        var removal = Assert.Single(audit, e => e.Action == "Connector.Deleted");
+        Assert.Contains("name=Intune bestuur", removal.Before, StringComparison.Ordinal);
+        Assert.Null(removal.After);
+        Assert.Equal("name=Intune bestuur; kind=Intune; deviceLinks=2; runs=1; assets kept", Assert.Single(audit, e => e.Action == "Connector.HistoryRemoved").After);
+        Assert.All(audit, e => Assert.Equal(organisation.Id, e.OrganisationId));
+    }
+
+    [Fact]
     public async Task TheSecretIsNeverLoggedShownOrAudited()
     {
         ServeIntune();

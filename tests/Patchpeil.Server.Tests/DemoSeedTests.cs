@@ -81,10 +81,17 @@ public abstract class DemoSeedTests(PostgresServer postgres, Provider provider) 
         Assert.All(snapshots.Where(s => s.Platform == "ChromeOS"), s => Assert.Equal(("google", (Guid?)null), (s.Origin, s.DeviceId)));
         Assert.All(snapshots.Where(s => s.Platform == "iPadOS"), s => Assert.Equal(("jamf-school", (Guid?)null), (s.Origin, s.DeviceId)));
         Assert.All(snapshots.Where(s => s.Name.StartsWith("RB-LT-", StringComparison.Ordinal)), s => Assert.Equal("intune", s.Origin));
-        Assert.All(snapshots.Where(s => s.Name.StartsWith("DC-LT-", StringComparison.Ordinal) || s.Kind == AssetKind.Server), s =>
+        Assert.All(snapshots.Where(s => s.Kind == AssetKind.Server), s =>
         {
             Assert.Equal("agent", s.Origin);
             Assert.NotNull(s.DeviceId);
+        });
+
+        // Secondary-school laptops run the agent; the few also enrolled in Intune add an Intune snapshot to the same asset.
+        Assert.All(snapshots.Where(s => s.Name.StartsWith("DC-LT-", StringComparison.Ordinal)).GroupBy(s => s.Name), g =>
+        {
+            Assert.Single(g, s => s.Origin == "agent" && s.DeviceId != null);
+            Assert.All(g.Where(s => s.Origin != "agent"), s => Assert.Equal(("intune", (Guid?)null), (s.Origin, s.DeviceId)));
         });
 
         // Identical inventories share one stored set, as agent check-ins do for cloned images.

@@ -212,6 +212,11 @@ public static class PatchpeilCli
                 await Console.Error.WriteLineAsync(e.Message);
                 return 2;
             }
+            catch (Demo.DemoSeedFailedException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 1;
+            }
 
             foreach (var file in result.Feeds.Files)
             {
@@ -220,6 +225,12 @@ public static class PatchpeilCli
 
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Created '{result.Organisation}' ({result.OrganisationId}): {result.Schools} schools, {result.Assets} assets, {result.AgentReports} agent reports, {result.ConnectorReports} connector reports, in {result.Elapsed.TotalSeconds:0.0} s."));
+            foreach (var run in result.ConnectorRuns)
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {run.Name}: {run.Outcome}, {run.DevicesRead} devices read, {run.Created} created, {run.Merged} merged, {run.Requests} requests (left disabled)"));
+            }
+
             return result.Feeds.Quarantined > 0 ? 1 : 0;
         }));
         return new Command("demo", "Demo data.") { seed };

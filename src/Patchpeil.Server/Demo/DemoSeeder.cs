@@ -1,8 +1,15 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Patchpeil.Contracts;
 using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Advisories;
+using Patchpeil.Server.Connectors;
+using Patchpeil.Server.Connectors.Google;
+using Patchpeil.Server.Connectors.Intune;
+using Patchpeil.Server.Connectors.Jamf;
 using Patchpeil.Server.Data;
 using Patchpeil.Server.Inventory.Agents;
 
@@ -11,7 +18,24 @@ namespace Patchpeil.Server.Demo;
 /// <summary>What `patchpeil demo seed` did.</summary>
 public sealed record DemoSeedResult(
     Guid OrganisationId, string Organisation, int Schools, int Assets, int AgentReports, int ConnectorReports,
-    ImportSummary Feeds, TimeSpan Elapsed);
+    ImportSummary Feeds, TimeSpan Elapsed)
+{
+    /// <summary>The connector runs that brought in the platform devices, in order.</summary>
+    public IReadOnlyList<DemoConnectorRun> ConnectorRuns { get; init; } = [];
+
+    /// <summary>What the simulated platforms held (with the demo secrets): lets a test serve the same fleet again.</summary>
+    internal DemoFleet? Fleet { get; init; }
+}
+
+/// <summary>One demo connector's run against the vendor simulator.</summary>
+public sealed record DemoConnectorRun(Guid ConnectorId, string Name, ConnectorKind Kind, ConnectorRunOutcome Outcome, int DevicesRead, int Created, int Merged, int Requests);
+
+/// <summary>
+/// A connector run of the seed did not succeed. The organisation, its agent-managed machines and the pages merged so
+/// far stay (connector runs commit page by page); the name is taken, so a new attempt needs --organisation.
+/// </summary>
+public sealed class DemoSeedFailedException(string name, Guid id, string reason)
+    : InvalidOperationException($"The demo seed of '{name}' (id {id}) failed: {reason}. The organisation and what was merged before the failure stay; seed again under another name with --organisation.");
 
 /// <summary>Refused: the demo organisation is there already.</summary>
 public sealed class DemoExistsException(string name, Guid id)
@@ -22,11 +46,21 @@ public sealed class DemoExistsException(string name, Guid id)
 /// 15% Windows; secondary ~58% Windows, 32% Chromebooks, 10% iPads and Macs), servers with databases and SaaS. Every
 /// product and version is a real one on one side or the other of a real advisory in the embedded bundle
 /// (demo/feeds), so matching finds real findings and rightly skips the patched machines. Inventories go in through
-/// the check-in code agents and connectors use. Deterministic: one seeded <see cref="Random"/>.
+/// the agent check-in code, and Chromebooks, iPads and the primary schools' Windows laptops through the real connectors
+/// (Google Admin, Jamf School, Intune) run against <see cref="DemoVendorSimulator"/> (ADR 0021). Deterministic: one
+/// seeded <see cref="Random"/>; vendor ids are derived from serial numbers.
 /// </summary>
-public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, AccountService accounts, TimeProvider time, Findings.IFindingsJobs findings)
+public sealed class DemoSeeder(
+    PatchpeilDbContext db, FeedImporter feeds, AccountService accounts, TimeProvider time, Findings.IFindingsJobs findings,
+    ConnectorRunner runner, IDataProtectionProvider protection)
 {
     public const string DefaultOrganisation = "Stichting Demo Onderwijs";
+
+    /// <summary>Every demo connector's name starts with this: it points at a simulator that no longer runs.</summary>
+    public const string SimulatorPrefix = "Demo-simulator · ";
+
+    /// <summary>The run trigger the seed records.</summary>
+    public const string SeedTrigger = "demo seed";
     private const string FeedResourcePrefix = "demo-feeds/";
 
     private Random _random = new(20261129);
@@ -62,24 +96,27 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         // Advisories first: they are shared by all organisations, and re-importing the same documents changes nothing.
         var summary = await ImportFeedsAsync(ct);
 
-        // One transaction for the organisation and all its reports: a failed seed leaves nothing half-written.
+        // One transaction for the organisation, its agent-managed machines and their reports: a failure here leaves nothing.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var organisation = new Organisation { Name = organisationName, CreatedUtc = now };
         db.Organisations.Add(organisation);
         var plan = new List<PlannedAsset>();
+        var schools = new List<(DemoSchool Demo, School School)>();
         foreach (var s in Schools)
         {
             var school = new School { OrganisationId = organisation.Id, Name = s.Name, Brin = s.Brin };
             school.Locations.Add(new Location { OrganisationId = organisation.Id, SchoolId = school.Id, Name = s.Location, Address = s.Address });
             db.Schools.Add(school);
+            schools.Add((s, school));
             plan.AddRange(PlanSchool(s, school.Id));
         }
 
-        var boardSchool = db.ChangeTracker.Entries<School>().Select(e => e.Entity).Single(x => x.Brin == Schools[2].Brin);
+        var boardSchool = schools.Single(x => x.Demo.Brin == Schools[2].Brin).School;
         plan.AddRange(PlanServers(boardSchool.Id));
         plan.AddRange(PlanServices());
 
-        foreach (var p in plan)
+        // Devices a management platform reports are not made here: the connectors create them (below).
+        foreach (var p in plan.Where(p => p.Platform is null))
         {
             p.Asset.OrganisationId = organisation.Id;
             p.Asset.CreatedUtc = now;
@@ -107,35 +144,27 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
 
         await db.SaveChangesAsync(ct);
 
-        int agentReports = 0, connectorReports = 0;
-        foreach (var p in plan)
+        var agentReports = 0;
+        foreach (var p in plan.Where(p => p.Report is not null))
         {
             // Each report is saved on its own, as check-ins are; a fresh tracker keeps every save small.
             db.ChangeTracker.Clear();
-            if (p.Report is not null)
-            {
-                // The same validation the agent API applies before CheckIn.
-                var report = p.Report with { CollectedUtc = now - p.Age };
-                if (ReportValidation.Validate(report, now) is { Count: > 0 } errors)
-                {
-                    throw new InvalidOperationException($"Demo report for {p.Asset.Name} is invalid: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(' ', e.Value)}"))}");
-                }
 
-                db.Attach(p.Device!);
-                var (outcome, _) = await CheckIn.AcceptAsync(db, p.Device!, report, now, ct);
-                if (outcome != CheckIn.Outcome.Accepted)
-                {
-                    throw new InvalidOperationException($"Demo report for {p.Asset.Name} was not accepted: {outcome}.");
-                }
-
-                agentReports++;
-            }
-            else if (p.Connector is { } c)
+            // The same validation the agent API applies before CheckIn.
+            var report = p.Report! with { CollectedUtc = now - p.Age };
+            if (ReportValidation.Validate(report, now) is { Count: > 0 } errors)
             {
-                db.Attach(p.Asset);
-                await CheckIn.AcceptFromConnectorAsync(db, p.Asset, c.Origin, null, p.Asset.Name, c.OperatingSystem, c.Software, now - p.Age, now, ct);
-                connectorReports++;
+                throw new InvalidOperationException($"Demo report for {p.Asset.Name} is invalid: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(' ', e.Value)}"))}");
             }
+
+            db.Attach(p.Device!);
+            var (outcome, _) = await CheckIn.AcceptAsync(db, p.Device!, report, now, ct);
+            if (outcome != CheckIn.Outcome.Accepted)
+            {
+                throw new InvalidOperationException($"Demo report for {p.Asset.Name} was not accepted: {outcome}.");
+            }
+
+            agentReports++;
         }
 
         if (!string.IsNullOrWhiteSpace(adminEmail))
@@ -150,9 +179,182 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
 
+        // Chromebooks, iPads and Intune laptops come in through the real connectors, run against the demo's vendor
+        // simulator; each run commits page by page (ADR 0019), so from here a failure keeps what was merged and says so.
+        var (runs, fleet) = await RunPlatformsAsync(organisation, schools, plan, now, ct);
+        await LabelPlatformDevicesAsync(organisation.Id, plan, ct);
+
         // Match the new board's assets (a running server does it within seconds; `patchpeil serve` matches everything at start).
-        await findings.AssetsChangedAsync(plan.Select(p => p.Asset.Id).ToList(), ct);
-        return new DemoSeedResult(organisation.Id, organisation.Name, Schools.Length, plan.Count, agentReports, connectorReports, summary, watch.Elapsed);
+        var assetIds = await db.Assets.Where(a => a.OrganisationId == organisation.Id).Select(a => a.Id).ToListAsync(ct);
+        await findings.AssetsChangedAsync(assetIds, ct);
+        return new DemoSeedResult(organisation.Id, organisation.Name, Schools.Length, assetIds.Count, agentReports, runs.Sum(r => r.DevicesRead), summary, watch.Elapsed)
+        {
+            ConnectorRuns = runs,
+            Fleet = fleet,
+        };
+    }
+
+    /// <summary>
+    /// Configures the board's connectors against a <see cref="DemoVendorSimulator"/> holding the planned platform devices
+    /// (one Google Admin, Jamf School and Intune connection per school that has such devices: a connector's new assets
+    /// belong to its school), runs each once through <see cref="ConnectorRunner"/> exactly as a scheduled run, and leaves
+    /// them disabled: the simulator is gone when the seed ends, a schedule would only fail.
+    /// </summary>
+    private async Task<(List<DemoConnectorRun> Runs, DemoFleet Fleet)> RunPlatformsAsync(Organisation organisation, List<(DemoSchool Demo, School School)> schools, List<PlannedAsset> plan, DateTime now, CancellationToken ct)
+    {
+        var (fleet, connectors) = Fleet(organisation.Id, schools, plan, now);
+        await using var simulator = await DemoVendorSimulator.StartAsync(fleet, ct);
+        foreach (var connector in connectors)
+        {
+            connector.BaseUrl = simulator.BaseUrl.ToString().TrimEnd('/');
+            connector.AuthUrl = connector.Kind is ConnectorKind.JamfSchool ? null : connector.BaseUrl;
+            db.Add(connector);
+        }
+
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var runs = new List<DemoConnectorRun>();
+        foreach (var connector in connectors)
+        {
+            var run = await runner.RunAsync(connector.Id, SeedTrigger, ct);
+            runs.Add(new DemoConnectorRun(connector.Id, connector.Name, connector.Kind, run.Outcome, run.DevicesRead, run.Created, run.Merged, run.Requests));
+            if (run.Outcome != ConnectorRunOutcome.Succeeded)
+            {
+                throw new DemoSeedFailedException(organisation.Name, organisation.Id,
+                    $"connector '{connector.Name}' ended {run.Outcome} after {run.DevicesRead} devices: {run.Errors ?? "no error recorded"}");
+            }
+        }
+
+        // Not scheduled: the simulator's port is closed once the seed ends.
+        var ids = connectors.Select(c => c.Id).ToList();
+        foreach (var stored in await db.Set<Connector>().Where(c => ids.Contains(c.Id)).ToListAsync(ct))
+        {
+            stored.Enabled = false;
+            stored.NextRunUtc = null;
+        }
+
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return (runs, fleet);
+    }
+
+    /// <summary>What the demo's platforms hold, and the connectors that read them (secrets made here and kept only protected).</summary>
+    private (DemoFleet Fleet, List<Connector> Connectors) Fleet(Guid organisationId, List<(DemoSchool Demo, School School)> schools, List<PlannedAsset> plan, DateTime now)
+    {
+        var connectors = new List<Connector>();
+        Connector NewConnector(ConnectorKind kind, string vendor, School school, Dictionary<string, string> settings, string secret) => new()
+        {
+            OrganisationId = organisationId,
+            Kind = kind,
+            Name = $"{SimulatorPrefix}{vendor} · {school.Name}",
+            SchoolId = school.Id,
+            BaseUrl = "http://127.0.0.1/",
+            Settings = settings,
+            ProtectedSecret = ConnectorSecrets.Protect(protection, secret),
+            SecretSetUtc = now,
+            Enabled = false,
+            CreatedUtc = now,
+        };
+
+        using var serviceAccount = RSA.Create(2048);
+        const string customerId = "C03dem0pp";
+        const string delegatedAdmin = "ict-beheer@demo-onderwijs.nl";
+        const string serviceAccountEmail = "patchpeil-demo@patchpeil-demo.iam.gserviceaccount.com";
+        var keyJson = new JsonObject
+        {
+            ["type"] = "service_account",
+            ["project_id"] = "patchpeil-demo",
+            ["private_key_id"] = DemoIds.Hex("key:" + organisationId, 40).ToLowerInvariant(),
+            ["private_key"] = serviceAccount.ExportPkcs8PrivateKeyPem(),
+            ["client_email"] = serviceAccountEmail,
+            ["client_id"] = "1" + string.Concat(DemoIds.Hex("sa:" + organisationId, 20).Select(c => (char)('0' + (c % 10)))),
+            ["token_uri"] = "https://oauth2.googleapis.com/token",
+        }.ToJsonString();
+
+        var chromebooks = new List<ChromeDevice>();
+        var intune = new List<IntuneTenant>();
+        var jamf = new List<JamfSchoolInstance>();
+        foreach (var (demo, school) in schools)
+        {
+            var mine = plan.Where(p => p.Asset.SchoolId == school.Id).ToList();
+            var orgUnit = "/Scholen/" + school.Name;
+            var cb = mine.Where(p => p.Platform?.Origin == "google").Select(p => new ChromeDevice(
+                DemoIds.FromText("google:" + p.Asset.SerialNumber).ToString(), p.Asset.SerialNumber!, p.Asset.Name, p.Asset.Model!, p.Platform!.Os.Version!,
+                ChromeOsPlatformVersion(p.Platform.Os.Version!, p.Asset.Model!), orgUnit, now - p.Age, p.Asset.UpdateExpiresOn!.Value)).ToList();
+            if (cb.Count > 0)
+            {
+                chromebooks.AddRange(cb);
+                connectors.Add(NewConnector(ConnectorKind.Google, "Google Admin", school, new(StringComparer.Ordinal)
+                {
+                    [GoogleSource.CustomerIdKey] = customerId,
+                    [GoogleSource.DelegatedAdminKey] = delegatedAdmin,
+                    [GoogleSource.OrgUnitPathKey] = orgUnit,
+                }, keyJson));
+            }
+
+            var ipads = mine.Where(p => p.Platform?.Origin == "jamf-school").Select(p => new JamfSchoolDevice(
+                "00008" + DemoIds.Hex("udid:" + p.Asset.SerialNumber, 3) + "-" + DemoIds.Hex("jamf:" + p.Asset.SerialNumber, 16), p.Asset.SerialNumber!, p.Asset.Name,
+                p.Platform!.Os.Version!, p.Asset.Model!, p.Platform.ModelIdentifier!, now - p.Age,
+                [.. p.Platform.Software.Select(a => new DemoApp(a.Name, a.Version, a.Publisher, a.SourcePackage))])).ToList();
+            if (ipads.Count > 0)
+            {
+                var instance = new JamfSchoolInstance(DemoIds.Hex("network:" + demo.Brin, 8), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), ipads);
+                jamf.Add(instance);
+                connectors.Add(NewConnector(ConnectorKind.JamfSchool, "Jamf School", school, new(StringComparer.Ordinal) { [JamfSchoolSource.NetworkIdKey] = instance.NetworkId }, instance.ApiKey));
+            }
+
+            var laptops = mine.Where(p => p.Platform?.Origin == "intune" || p.AlsoIntune).Select(p => new IntuneDevice(
+                DemoIds.FromText("intune:" + p.Asset.SerialNumber).ToString(), p.Asset.Name, p.Asset.SerialNumber!, p.Asset.Model!,
+                p.Asset.Model!.StartsWith("HP", StringComparison.Ordinal) ? "HP" : "LENOVO", (p.Platform?.Os ?? p.Report!.OperatingSystem).Build!, now - p.Age,
+                [.. (p.Platform?.Software ?? p.Report!.Software).Select(a => new DemoApp(a.Name, a.Version, a.Publisher))])).ToList();
+            if (laptops.Count > 0)
+            {
+                var tenant = new IntuneTenant(DemoIds.FromText("tenant:" + demo.Brin).ToString(), DemoIds.FromText("app:" + demo.Brin).ToString(),
+                    Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)), laptops);
+                intune.Add(tenant);
+                connectors.Add(NewConnector(ConnectorKind.Intune, "Intune", school, new(StringComparer.Ordinal)
+                {
+                    [IntuneSource.TenantIdKey] = tenant.TenantId,
+                    [IntuneSource.ClientIdKey] = tenant.ClientId,
+                }, tenant.ClientSecret));
+            }
+        }
+
+        var google = new GoogleCustomer(customerId, delegatedAdmin, serviceAccountEmail, serviceAccount.ExportSubjectPublicKeyInfo(), chromebooks);
+        return (new DemoFleet(intune, google, jamf), connectors);
+    }
+
+    /// <summary>The platform version (and board) ChromeOS reports next to the Chrome version of the same release.</summary>
+    private static string ChromeOsPlatformVersion(string chrome, string model)
+    {
+        var platform = chrome.Split('.')[0] switch { "126" => "15886.44.0", "130" => "16033.58.0", "131" => "16093.57.0", _ => "16093.57.0" };
+        var board = model switch
+        {
+            _ when model.Contains("Fortis", StringComparison.Ordinal) || model.Contains("300e", StringComparison.Ordinal) => "nissa",
+            _ when model.Contains("511", StringComparison.Ordinal) || model.Contains("11 G8", StringComparison.Ordinal) => "dedede",
+            _ => "octopus",
+        };
+        return $"{platform} (Official Build) stable-channel {board}";
+    }
+
+    /// <summary>What a school's administrator adds after the first sync: who uses the device, and a tag for its kind.</summary>
+    private async Task LabelPlatformDevicesAsync(Guid organisationId, List<PlannedAsset> plan, CancellationToken ct)
+    {
+        var labels = plan.Where(p => p.Platform is not null).ToDictionary(p => p.Asset.SerialNumber!, p => p.Asset, StringComparer.Ordinal);
+        var serials = labels.Keys.ToList();
+        foreach (var chunk in serials.Chunk(200))
+        {
+            foreach (var asset in await db.Assets.Where(a => a.OrganisationId == organisationId && a.SerialNumber != null && chunk.Contains(a.SerialNumber)).ToListAsync(ct))
+            {
+                var planned = labels[asset.SerialNumber!];
+                asset.Owner = planned.Owner;
+                asset.Tags = planned.Tags;
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>Imports the embedded bundle through the normal feed importer, file by file.</summary>
@@ -207,7 +409,7 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         for (var i = 1; i <= windows; i++)
         {
             // Primary schools manage their few Windows laptops in Intune; the secondary school runs the agent.
-            yield return WindowsLaptop(s, schoolId, i, viaIntune: s.Primary);
+            yield return WindowsLaptop(s, schoolId, i, viaIntune: s.Primary, alsoIntune: !s.Primary && i % OverlapEvery == 1);
         }
 
         for (var i = 1; i <= macs; i++)
@@ -216,12 +418,16 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         }
     }
 
-    // Chromebook models with their Auto Update Expiration relative to today: past, near (within the warning horizon) and far.
+    /// <summary>Every this many secondary-school laptops (the 1st, 41st …) is also enrolled in Intune next to the agent.</summary>
+    internal const int OverlapEvery = 40;
+
+    // Chromebook models with their Auto Update Expiration relative to the first of this month: past, near (one to two
+    // months ahead, inside the matcher's 90-day "ending soon" horizon) and far.
     private static readonly (string Model, int AueMonths, string Version)[] ChromebookModels =
     [
         ("Lenovo 100e Chromebook Gen 2", -17, "126.0.6478.222"),
         ("HP Chromebook 11 G8 EE", -5, "126.0.6478.222"),
-        ("Dell Chromebook 3100", 5, "131.0.6778.88"),
+        ("Dell Chromebook 3100", 2, "131.0.6778.88"),
         ("Acer Chromebook 511 (C734)", 38, "131.0.6778.88"),
         ("Lenovo 300e Yoga Chromebook Gen 4", 66, "131.0.6778.88"),
         ("HP Fortis 14 G10 Chromebook", 84, "130.0.6723.118"),
@@ -243,10 +449,10 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
             Tags = ["chromebook"],
         };
         var os = new OperatingSystemInfo("chromeos", "ChromeOS", null, version, null, null, null, null, null, false);
-        return new PlannedAsset(asset, Age: Hours(1, 72)) { Connector = new ConnectorReport("google", os, []) };
+        return new PlannedAsset(asset, Age: Hours(1, 72)) { Platform = new PlatformReport("google", os, []) };
     }
 
-    // iPad models and the iPadOS releases they run (the 6th generation stops at iPadOS 17).
+    // iPad models, their Apple product type (Wi-Fi), and the iPadOS releases they run (the 6th generation stops at iPadOS 17).
     private static readonly (string Model, string[] Versions)[] IPadModels =
     [
         ("iPad (9th generation)", ["18.1", "18.0.1", "17.7.2"]),
@@ -254,6 +460,14 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         ("iPad (6th generation)", ["17.7", "17.5.1"]),
         ("iPad (10th generation)", ["18.1", "18.1"]),
     ];
+
+    private static readonly Dictionary<string, string> IPadIdentifiers = new(StringComparer.Ordinal)
+    {
+        ["iPad (9th generation)"] = "iPad12,1",
+        ["iPad (7th generation)"] = "iPad7,11",
+        ["iPad (6th generation)"] = "iPad7,5",
+        ["iPad (10th generation)"] = "iPad13,18",
+    };
 
     private PlannedAsset IPad(DemoSchool s, Guid schoolId, int i)
     {
@@ -272,10 +486,10 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         var os = new OperatingSystemInfo("ipados", "iPadOS", null, version, null, null, null, null, null, false);
         InstalledItem[] apps =
         [
-            new("jamf-school", "Keynote", "14.2", "Apple"),
-            new("jamf-school", "Book Creator", "5.6.2", "Red Jumper"),
+            new("ios-app", "Keynote", "14.2", "Apple", SourcePackage: "com.apple.Keynote"),
+            new("ios-app", "Book Creator", "5.6.2", "Red Jumper", SourcePackage: "com.redjumper.bookcreator"),
         ];
-        return new PlannedAsset(asset, Age: Hours(1, 96)) { Connector = new ConnectorReport("jamf-school", os, apps) };
+        return new PlannedAsset(asset, Age: Hours(1, 96)) { Platform = new PlatformReport("jamf-school", os, apps, IPadIdentifiers[model]) };
     }
 
     // Windows builds on both sides of CVE-2024-38063's fix (19045.4780 and 22631.4037).
@@ -292,7 +506,7 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
     // Chrome before and after 120.0.6099.224 (CVE-2024-0519, KEV) and later releases behind the latest.
     private static readonly string[] ChromeVersions = ["119.0.6045.200", "120.0.6099.217", "120.0.6099.225", "131.0.6778.86", "131.0.6778.109"];
 
-    private PlannedAsset WindowsLaptop(DemoSchool s, Guid schoolId, int i, bool viaIntune)
+    private PlannedAsset WindowsLaptop(DemoSchool s, Guid schoolId, int i, bool viaIntune, bool alsoIntune)
     {
         var (name, version, build) = Pick(WindowsBuilds, [2, 3, 4, 2, 2, 2]);
         var hostname = $"{s.Prefix}-LT-{i:000}";
@@ -337,10 +551,10 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         var age = Hours(1, 48);
         if (viaIntune)
         {
-            return new PlannedAsset(asset, age) { Connector = new ConnectorReport("intune", os, software) };
+            return new PlannedAsset(asset, age) { Platform = new PlatformReport("intune", os, software) };
         }
 
-        return new PlannedAsset(asset, age) { Report = AgentReportFor(hostname, serial, os, software, []) };
+        return new PlannedAsset(asset, age) { Report = AgentReportFor(hostname, serial, os, software, []), AlsoIntune = alsoIntune };
     }
 
     private PlannedAsset Mac(DemoSchool s, Guid schoolId, int i)
@@ -521,12 +735,17 @@ public sealed class DemoSeeder(PatchpeilDbContext db, FeedImporter feeds, Accoun
         return options[^1];
     }
 
-    private sealed record ConnectorReport(string Origin, OperatingSystemInfo OperatingSystem, IReadOnlyList<InstalledItem> Software);
+    /// <summary>A device as its management platform knows it; the simulator serves it, the connector makes the asset.</summary>
+    private sealed record PlatformReport(string Origin, OperatingSystemInfo Os, IReadOnlyList<InstalledItem> Software, string? ModelIdentifier = null);
 
     private sealed record PlannedAsset(Asset Asset, TimeSpan Age)
     {
         public AgentReport? Report { get; init; }
-        public ConnectorReport? Connector { get; init; }
+        public PlatformReport? Platform { get; init; }
+
+        /// <summary>An agent-managed laptop that is also enrolled in Intune: both report it, it stays one asset.</summary>
+        public bool AlsoIntune { get; init; }
+
         public AgentDevice? Device { get; set; }
     }
 }

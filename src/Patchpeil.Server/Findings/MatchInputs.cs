@@ -148,6 +148,14 @@ public static class MatchInputs
                 snapshotId = s.Id;
                 components.AddRange(FromInventory(s.OsFamily, s.OsName, s.OsEdition, s.OsVersion, s.OsBuild, s.DistributionId, s.DistributionVersion,
                     (items.GetValueOrDefault(s.InventorySetId) ?? []).Select(i => (i.Source, i.Name, i.Version, i.Publisher, i.SourcePackage, i.SourceVersion)), orgMappings));
+
+                // A platform-managed iPad, iPhone, Mac or Chromebook: its OS line's lifecycle (latest release, end of
+                // support) through the same catalog and cycles as the OS-version sources (ADR 0020). Windows from a
+                // connector already came through FromOperatingSystem above.
+                if (s.Origin != "agent" && InventoryComponents.FromManagedDevice(SoftwareCatalog.Default, s.OsFamily, s.OsVersion, null) is { } managed)
+                {
+                    components.Add(managed);
+                }
             }
 
             foreach (var c in imported.GetValueOrDefault(a.Id) ?? [])

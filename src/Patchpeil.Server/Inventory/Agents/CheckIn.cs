@@ -135,53 +135,6 @@ public static class CheckIn
         return (Outcome.Accepted, new AgentReportResult(snapshot.Id, asset.Id, false, unchanged, hash, device.FullReportRequested));
     }
 
-    /// <summary>
-    /// A snapshot read by a connector (Intune, Google Admin, Jamf): no enrolled agent, so no device, delta or replay;
-    /// the inventory is stored and shared exactly as an agent's, and the asset's last-seen, platform and patch level
-    /// follow the report. Saved in one SaveChanges.
-    /// </summary>
-    /// <param name="origin">The connector kind: "intune", "google", "jamf-pro" or "jamf-school".</param>
-    public static async Task<AssetSnapshot> AcceptFromConnectorAsync(
-        PatchpeilDbContext db, Asset asset, string origin, Guid? connectorId, string hostname, OperatingSystemInfo os,
-        IEnumerable<InstalledItem> software, DateTime collectedUtc, DateTime now, CancellationToken ct)
-    {
-        var items = InventoryHash.Canonical(software);
-        var hash = InventoryHash.OfCanonical(items);
-        var previousHash = await db.Set<AssetSnapshot>().Where(s => s.AssetId == asset.Id).OrderByDescending(s => s.ReceivedUtc)
-            .Select(s => s.InventoryHash).FirstOrDefaultAsync(ct);
-        var setId = await FindOrAddSetAsync(db, asset.OrganisationId, hash, items, now, ct);
-        var snapshot = new AssetSnapshot
-        {
-            OrganisationId = asset.OrganisationId,
-            AssetId = asset.Id,
-            DeviceId = null,
-            Origin = origin,
-            ConnectorId = connectorId,
-            ReportId = Guid.CreateVersion7(),
-            ReceivedUtc = now,
-            CollectedUtc = collectedUtc,
-            Full = true,
-            Unchanged = previousHash == hash,
-            InventorySetId = setId,
-            InventoryHash = hash,
-            ItemCount = items.Count,
-            Hostname = hostname,
-            OsFamily = os.Family,
-            OsName = os.Name,
-            OsVersion = os.Version,
-            OsBuild = os.Build,
-            Kernel = os.Kernel,
-            LastBootUtc = os.LastBootUtc?.ToUniversalTime(),
-            PendingReboot = os.PendingReboot,
-        };
-        db.Set<AssetSnapshot>().Add(snapshot);
-        asset.LastSeenUtc = collectedUtc;
-        asset.Platform = Truncate(string.IsNullOrEmpty(os.Edition) || os.Name.Contains(os.Edition, StringComparison.OrdinalIgnoreCase) ? os.Name : $"{os.Name} {os.Edition}", 200);
-        asset.PatchLevel = Truncate(PatchLevelOf(os), 200);
-        await db.SaveChangesAsync(ct);
-        return snapshot;
-    }
-
     /// <summary>What "patch level" means per family: the Windows build with UBR, the macOS version and build, the Linux release and kernel.</summary>
     public static string? PatchLevelOf(OperatingSystemInfo os) => os.Family switch
     {

@@ -236,6 +236,38 @@ public sealed class EditModel(PatchpeilDbContext db, ConnectorRunner runner, Con
         return Redirect($"/settings/connectors/{Connector.Id}");
     }
 
+    /// <summary>
+    /// Removes the connector, its run history and its device links; the assets it created or joined stay, with their
+    /// snapshots (which keep the connector id as history). Administrators only (the Settings folder), audited.
+    /// </summary>
+    public async Task<IActionResult> OnPostDeleteAsync()
+    {
+        if (!await LoadAsync() || Connector is null)
+        {
+            return NotFound();
+        }
+
+        var ct = HttpContext.RequestAborted;
+        var id = Connector.Id;
+        if (runner.IsRunning(id))
+        {
+            TempData["TestFailed"] = Text["Connectors_DeleteRunning", Connector.Name].Value;
+            return Redirect($"/settings/connectors/{id}");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var devices = await db.Set<ConnectorDeviceLink>().Where(l => l.ConnectorId == id).ExecuteDeleteAsync(ct);
+        var runs = await db.Set<ConnectorRun>().Where(r => r.ConnectorId == id).ExecuteDeleteAsync(ct);
+        db.Remove(await db.Set<Connector>().SingleAsync(c => c.Id == id, ct));
+        // The removal itself is audited as Connector.Deleted with the connector's settings (IAudited); this says what went with it.
+        db.RecordAudit("Connector.HistoryRemoved", nameof(Patchpeil.Server.Connectors.Connector), id.ToString(), null,
+            string.Create(CultureInfo.InvariantCulture, $"name={Connector.Name}; kind={Connector.Kind}; deviceLinks={devices}; runs={runs}; assets kept"));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        TempData["Notice"] = Text["Connectors_Deleted", Connector.Name, devices].Value;
+        return Redirect("/settings/connectors");
+    }
+
     private async Task<bool> LoadAsync()
     {
         var ct = HttpContext.RequestAborted;
