@@ -90,13 +90,13 @@ public abstract class AdvisoryBulkTests(PostgresServer postgres, Provider provid
                 var columns = entity.GetProperties().Select(p => p.GetColumnName(store)!).Order(StringComparer.Ordinal).Select(c =>
                 {
                     var q = $"\"{c}\"";
-                    var generated = c is "Id" or "AdvisoryId" or "FetchedUtc";
-                    return (sqlite, generated) switch
+                    return (sqlite, c) switch
                     {
-                        (true, true) => $"typeof({q}) || '/' || length({q}) || '/' || ({q} = upper({q}))",
-                        (true, false) => $"typeof({q}) || ':' || coalesce(CAST({q} AS TEXT), '')",
-                        (false, true) => $"CASE WHEN {q} IS NULL THEN 'null' ELSE 'set' END",
-                        (false, false) => $"coalesce(CAST({q} AS TEXT), '<null>')",
+                        (true, "Id" or "AdvisoryId") => $"typeof({q}) || '/' || length({q}) || '/' || ({q} = upper({q}))",
+                        (true, "FetchedUtc") => $"typeof({q}) || '/' || ({q} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*')",
+                        (true, _) => $"typeof({q}) || ':' || coalesce(CAST({q} AS TEXT), '')",
+                        (false, "Id" or "AdvisoryId" or "FetchedUtc") => $"CASE WHEN {q} IS NULL THEN 'null' ELSE 'set' END",
+                        (false, _) => $"coalesce(CAST({q} AS TEXT), '<null>')",
                     };
                 });
                 await using var command = connection.CreateCommand();
