@@ -42,13 +42,13 @@ public abstract class AdvisoryBulkTests(PostgresServer postgres, Provider provid
     private async Task<FileImportSummary> ImportAsync(string name, byte[] bytes, bool bulk = true) =>
         await (await AppAsync()).WithSystemAsync(async (_, db) =>
         {
-            var importer = new FeedImporter(db, TimeProvider.System, new FeedImportLimits { BulkWrites = bulk, BatchRows = Batch });
+            var importer = new FeedImporter(db, TimeProvider.System, new FeedImportLimits { BulkWrites = bulk, AdvisoryBatchRows = Batch });
             return Assert.Single((await importer.ImportStreamAsync(name, new MemoryStream(bytes))).Files);
         });
 
     private async Task<ImportSummary> ImportFolderAsync(string folder, bool bulk) =>
         await (await AppAsync()).WithSystemAsync(async (_, db) =>
-            await new FeedImporter(db, TimeProvider.System, new FeedImportLimits { BulkWrites = bulk, BatchRows = Batch }).ImportPathAsync(folder));
+            await new FeedImporter(db, TimeProvider.System, new FeedImportLimits { BulkWrites = bulk, AdvisoryBatchRows = Batch }).ImportPathAsync(folder));
 
     /// <summary>Every stored advisory row and child row as text, without generated ids and fetch times.</summary>
     private async Task<List<string>> RowsAsync() => await (await AppAsync()).WithSystemAsync(async (_, db) =>
@@ -63,6 +63,57 @@ public abstract class AdvisoryBulkTests(PostgresServer postgres, Provider provid
             rows.AddRange(a.Vulnerabilities.Select(v => $"V {a.DocumentId}|{v.VulnerabilityId}|{v.Title}|{v.CvssVersion}|{v.CvssVector}|{v.CvssScore}").Order(StringComparer.Ordinal));
             rows.AddRange(a.Products.Select(p => $"P {a.DocumentId}|{p.Vendor}|{p.Name}|{p.Identity}|{p.Status}|{p.Range}|{p.FixedVersions}|{p.Remediation}|{p.RemediationUrl}").Order(StringComparer.Ordinal));
             rows.AddRange(a.Scores.Select(s => string.Create(CultureInfo.InvariantCulture, $"S {a.DocumentId}|{s.VulnerabilityId}|{s.Origin}|{s.Scorer}|{s.CvssVersion}|{s.Vector}|{s.BaseScore:0.0}|{s.Severity}")).Order(StringComparer.Ordinal));
+        }
+
+        return rows;
+    });
+
+    /// <summary>
+    /// Every stored column of the advisory tables as the database holds it (SQLite: storage class and text; PostgreSQL:
+    /// text), not as EF reads it back: the bulk writers bind values themselves, so "10.0" against "10", a lower-case
+    /// GUID or a blob stored as text would pass <see cref="RowsAsync"/> and still be a different database. Generated
+    /// keys and fetch times differ between two imports; of those only the storage class and shape are kept.
+    /// </summary>
+    private async Task<List<string>> StoredColumnsAsync() => await (await AppAsync()).WithSystemAsync(async (_, db) =>
+    {
+        var sqlite = db.Database.IsSqlite();
+        var rows = new List<string>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            foreach (var type in new[] { typeof(Advisory), typeof(AdvisoryRevision), typeof(AdvisoryVulnerability), typeof(AffectedProduct), typeof(AdvisoryScore) })
+            {
+                var entity = db.Model.FindEntityType(type)!;
+                var table = entity.GetTableName()!;
+                var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table, entity.GetSchema());
+                var columns = entity.GetProperties().Select(p => p.GetColumnName(store)!).Order(StringComparer.Ordinal).Select(c =>
+                {
+                    var q = $"\"{c}\"";
+                    return (sqlite, c) switch
+                    {
+                        (true, "Id" or "AdvisoryId") => $"typeof({q}) || '/' || length({q}) || '/' || ({q} = upper({q}))",
+                        (true, "FetchedUtc") => $"typeof({q}) || '/' || ({q} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*')",
+                        (true, _) => $"typeof({q}) || ':' || coalesce(CAST({q} AS TEXT), '')",
+                        (false, "Id" or "AdvisoryId" or "FetchedUtc") => $"CASE WHEN {q} IS NULL THEN 'null' ELSE 'set' END",
+                        (false, _) => $"coalesce(CAST({q} AS TEXT), '<null>')",
+                    };
+                });
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT {string.Join(" || '|' || ", columns)} FROM \"{table}\"";
+                await using var reader = await command.ExecuteReaderAsync();
+                var tableRows = new List<string>();
+                while (await reader.ReadAsync())
+                {
+                    tableRows.Add(table + " " + reader.GetString(0));
+                }
+
+                rows.AddRange(tableRows.Order(StringComparer.Ordinal));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
 
         return rows;
@@ -90,12 +141,16 @@ public abstract class AdvisoryBulkTests(PostgresServer postgres, Provider provid
 
         var tracked = (await ImportFolderAsync(folder, bulk: false)).Files.Select(f => f.ToString()).ToList();
         var trackedRows = await RowsAsync();
+        var trackedColumns = await StoredColumnsAsync();
         await ClearAsync();
         var bulk = (await ImportFolderAsync(folder, bulk: true)).Files.Select(f => f.ToString()).ToList();
         Directory.Delete(folder, recursive: true);
 
         Assert.Equal(tracked, bulk);
         Assert.Equal(trackedRows, await RowsAsync());
+        Assert.Equal(trackedColumns, await StoredColumnsAsync());
+        Assert.Contains(trackedColumns, r => r.StartsWith("AdvisoryScore ", StringComparison.Ordinal));
+        Assert.Contains(trackedColumns, r => r.StartsWith("AffectedProduct ", StringComparison.Ordinal));
         Assert.Contains(bulk, f => f.StartsWith("zz-list-2.json [Osv]: added 4, changed 6, unchanged 0", StringComparison.Ordinal));
         Assert.True(trackedRows.Count(r => r.StartsWith("A ", StringComparison.Ordinal)) > 40, "too few advisories compared");
         Assert.Contains(trackedRows, r => r.StartsWith("A Csaf|", StringComparison.Ordinal));

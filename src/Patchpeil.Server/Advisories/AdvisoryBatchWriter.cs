@@ -154,11 +154,30 @@ internal sealed class AdvisoryBatchWriter(PatchpeilDbContext db, AdvisorySource 
         _vulnerabilities ??= new BulkInsert<AdvisoryVulnerability>(db);
         _products ??= new BulkInsert<AffectedProduct>(db);
         _scores ??= new BulkInsert<AdvisoryScore>(db);
-        await _advisories.WriteAsync(inserted, cancellationToken);
-        await _revisionRows.WriteAsync(_revisions, cancellationToken);
-        await _vulnerabilities.WriteAsync(written.SelectMany(a => a.Vulnerabilities).ToList(), cancellationToken);
-        await _products.WriteAsync(written.SelectMany(a => a.Products).ToList(), cancellationToken);
-        await _scores.WriteAsync(written.SelectMany(a => a.Scores).ToList(), cancellationToken);
+        using (IngestProfile.Time(IngestProfile.Section.WriteAdvisories))
+        {
+            await _advisories.WriteAsync(inserted, cancellationToken);
+        }
+
+        using (IngestProfile.Time(IngestProfile.Section.WriteRevisions))
+        {
+            await _revisionRows.WriteAsync(_revisions, cancellationToken);
+        }
+
+        using (IngestProfile.Time(IngestProfile.Section.WriteVulnerabilities))
+        {
+            await _vulnerabilities.WriteAsync(written.SelectMany(a => a.Vulnerabilities).ToList(), cancellationToken);
+        }
+
+        using (IngestProfile.Time(IngestProfile.Section.WriteProducts))
+        {
+            await _products.WriteAsync(written.SelectMany(a => a.Products).ToList(), cancellationToken);
+        }
+
+        using (IngestProfile.Time(IngestProfile.Section.WriteScores))
+        {
+            await _scores.WriteAsync(written.SelectMany(a => a.Scores).ToList(), cancellationToken);
+        }
 
         _states.Clear();
         _revisions.Clear();

@@ -1,17 +1,20 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Patchpeil.Server.Data;
+using SQLitePCL;
 
 namespace Patchpeil.Server.Advisories;
 
 /// <summary>
-/// Appends rows of one entity type to its table without the change tracker: binary COPY on PostgreSQL, a prepared
-/// multi-row INSERT (reused for every full chunk) on SQLite. The sibling of <see cref="KeyedBulkUpsert{T}"/> for rows that
+/// Appends rows of one entity type to its table without the change tracker: binary COPY on PostgreSQL; on SQLite one
+/// single-row INSERT prepared once on the native connection and stepped per row with positional bindings (see
+/// <see cref="SqliteRows"/>), or, for a column type it does not know, a prepared multi-row INSERT through ADO.NET. The sibling of <see cref="KeyedBulkUpsert{T}"/> for rows that
 /// are known to be new (advisories, revisions, vulnerabilities, products, scores: their ids are fresh version-7 GUIDs).
 /// Column names and value conversions come from the EF model, so the rows are the ones EF would write. Runs in the
 /// caller's transaction.
@@ -26,7 +29,9 @@ internal sealed class BulkInsert<T> : IAsyncDisposable
     private readonly IProperty[] _properties;
     private readonly string[] _columns;
     private readonly int _rowsPerStatement;
+    private readonly bool _native;
     private DbCommand? _insert;
+    private sqlite3_stmt? _nativeInsert;
 
     public BulkInsert(PatchpeilDbContext db)
     {
@@ -43,6 +48,7 @@ internal sealed class BulkInsert<T> : IAsyncDisposable
         // About 100 variables per statement: binding looks parameters up by name, which grows with the statement, so
         // 1,000-variable statements cost twice as much per row as 100-variable ones (measured on the OSV corpus).
         _rowsPerStatement = Math.Max(1, 100 / _properties.Length);
+        _native = !_postgres && _properties.All(p => SqliteRows.CanBind(p.GetTypeMapping().Converter?.ProviderClrType ?? p.ClrType));
     }
 
     public int Written { get; private set; }
@@ -58,6 +64,10 @@ internal sealed class BulkInsert<T> : IAsyncDisposable
         if (_postgres)
         {
             await CopyAsync(rows, cancellationToken);
+        }
+        else if (_native)
+        {
+            InsertNative(rows);
         }
         else
         {
@@ -75,6 +85,40 @@ internal sealed class BulkInsert<T> : IAsyncDisposable
         if (_insert is not null)
         {
             await _insert.DisposeAsync();
+        }
+
+        _nativeInsert?.Dispose();
+    }
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite looks every parameter up by name on every execution and adds a reader per command, about
+    /// 10 µs per row here; the native statement binds by position and costs what SQLite's B-tree inserts cost. The
+    /// values are converted exactly as Microsoft.Data.Sqlite converts them (<see cref="SqliteRows.Bind"/>).
+    /// </summary>
+    private void InsertNative(IReadOnlyList<T> rows)
+    {
+        var handle = ((SqliteConnection)_connection).Handle!;
+        if (_nativeInsert is null)
+        {
+            var placeholders = string.Join(", ", Enumerable.Range(1, _properties.Length).Select(i => string.Create(CultureInfo.InvariantCulture, $"?{i}")));
+            SqliteRows.Check(handle, raw.sqlite3_prepare_v2(handle, $"INSERT INTO {_table} ({string.Join(", ", _columns)}) VALUES ({placeholders})", out var statement));
+            _nativeInsert = statement;
+        }
+
+        var insert = _nativeInsert;
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < _properties.Length; c++)
+            {
+                SqliteRows.Check(handle, SqliteRows.Bind(insert, c + 1, ProviderValue(_properties[c], row)));
+            }
+
+            var rc = raw.sqlite3_step(insert);
+            raw.sqlite3_reset(insert);
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteRows.Check(handle, rc);
+            }
         }
     }
 
@@ -177,4 +221,43 @@ internal sealed class BulkInsert<T> : IAsyncDisposable
     }
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
+
+/// <summary>Binding values to native SQLite statements the way Microsoft.Data.Sqlite binds them for EF Core.</summary>
+internal static class SqliteRows
+{
+    private static readonly Type[] Known =
+    [
+        typeof(string), typeof(Guid), typeof(DateTime), typeof(decimal), typeof(bool), typeof(int), typeof(long), typeof(byte[]),
+    ];
+
+    public static bool CanBind(Type type) => Known.Contains(Nullable.GetUnderlyingType(type) ?? type);
+
+    /// <summary>
+    /// Binds one provider value: text for strings, GUIDs (upper case, as EF Core's SQLite mapping stores them),
+    /// DateTime (<c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>) and decimal (<c>0.0###…</c>); integers for bool and whole numbers; a
+    /// blob for bytes. <c>AdvisoryBulkTests</c> compares the stored rows, as text, with the ones EF Core writes.
+    /// </summary>
+    public static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
+    {
+        null => raw.sqlite3_bind_null(statement, index),
+        string text => raw.sqlite3_bind_text(statement, index, text),
+        Guid guid => raw.sqlite3_bind_text(statement, index, guid.ToString().ToUpperInvariant()),
+        DateTime time => raw.sqlite3_bind_text(statement, index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+        decimal number => raw.sqlite3_bind_text(statement, index, number.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+        bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+        int number => raw.sqlite3_bind_int64(statement, index, number),
+        long number => raw.sqlite3_bind_int64(statement, index, number),
+        byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
+        _ => throw new NotSupportedException($"No SQLite binding for {value.GetType().Name}."),
+    };
+
+    /// <summary>Throws SQLite's own error (constraint, I/O …) as Microsoft.Data.Sqlite would.</summary>
+    public static void Check(sqlite3 handle, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            SqliteException.ThrowExceptionForRC(rc, handle);
+        }
+    }
 }

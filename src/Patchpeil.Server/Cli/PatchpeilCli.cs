@@ -185,6 +185,11 @@ public static class PatchpeilCli
                 }
 
                 Console.WriteLine($"Total: {summary}");
+                if (IngestProfile.Enabled)
+                {
+                    Console.Error.WriteLine(IngestProfile.Report(summary.Files.Sum(f => (long)f.Added + f.Changed + f.Unchanged + f.Quarantined.Count)));
+                }
+
                 return summary.Quarantined > 0 ? 1 : 0;
             });
         });
