@@ -184,7 +184,7 @@ async Task<int> SeedAsync()
     if (db.Database.IsNpgsql())
     {
         // Rows were written with explicit ids: move the identity on, as a real check-in would have.
-        await db.Database.ExecuteSqlRawAsync("SELECT setval(pg_get_serial_sequence('\"InventorySetItems\"', 'Id'), (SELECT max(\"Id\") FROM \"InventorySetItems\"))");
+        await db.Database.ExecuteSqlRawAsync("SELECT setval(pg_get_serial_sequence('\"InventorySetItem\"', 'Id'), (SELECT max(\"Id\") FROM \"InventorySetItem\"))");
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {devices:N0} assets in {schools.Count} schools, {stored:N0} installed items ({itemId:N0} stored set items, {corpus.PoolSize:N0} distinct versions in the pool): {step.Stop()}"));
@@ -213,6 +213,7 @@ async Task<int> PersistAsync()
     await using var scope = app.Services.CreateAsyncScope();
     scope.ServiceProvider.GetRequiredService<RequestContext>().SetSystem("matching");
     var db = scope.ServiceProvider.GetRequiredService<PatchpeilDbContext>();
+    await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(); // a database seeded by an older build
     if (await db.Set<AssetFinding>().AnyAsync())
     {
         Console.Error.WriteLine("The database holds findings already: persist measures the first write (copy the seeded database first).");

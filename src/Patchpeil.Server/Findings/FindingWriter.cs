@@ -211,6 +211,7 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
         finally
         {
             db.SuppressRecordAudit = false;
+            FindingFigures.Changed(); // the bulk rows bypass SaveChanges
         }
 
         db.ChangeTracker.Clear();
