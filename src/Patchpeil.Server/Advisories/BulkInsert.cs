@@ -157,6 +157,7 @@ internal sealed class BulkInsert<T> : IAsyncDisposable
         long => NpgsqlDbType.Bigint,
         Guid => NpgsqlDbType.Uuid,
         byte[] => NpgsqlDbType.Bytea,
+        IEnumerable<string> => NpgsqlDbType.Array | NpgsqlDbType.Text,
         _ => throw new NotSupportedException($"No COPY type for {value.GetType().Name}."),
     };
 

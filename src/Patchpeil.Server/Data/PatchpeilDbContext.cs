@@ -49,6 +49,9 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
     private Guid CurrentOrganisationId => _request.OrganisationId ?? Guid.Empty;
     private bool BypassTenantFilter => _request.IsSystem;
 
+    /// <summary>Which rows the query filters let through: "*" for the system, else the organisation (a cache key part).</summary>
+    public string TenantScope => BypassTenantFilter ? "*" : CurrentOrganisationId.ToString("D");
+
     /// <summary>Queue an audit event that is not a record change (sign-in, verification …); written by the next SaveChanges.</summary>
     public void RecordAudit(string action, string entityType, string? entityId, string? before, string? after, Guid? organisationId = null) =>
         _pendingAudit.Add(new PendingAuditEvent(action, entityType, entityId, before, after, organisationId ?? _request.OrganisationId));
@@ -175,6 +178,13 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenants();
+        if (ChangeTracker.Entries<Findings.AssetFinding>().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            || ChangeTracker.Entries<Asset>().Any(e => e.State is EntityState.Deleted or EntityState.Modified))
+        {
+            // Counts over findings are remembered briefly; a change here makes them stale (assets: school, cascade deletes).
+            Findings.FindingFigures.Changed();
+        }
+
         foreach (var entry in ChangeTracker.Entries<Asset>().Where(e => e.State is EntityState.Added or EntityState.Modified))
         {
             entry.Entity.Normalise();

@@ -187,7 +187,17 @@ public static class FindingModel
             b.Property(f => f.Epss).HasPrecision(6, 5);
             b.Ignore(f => f.AcceptancePending);
             b.HasIndex(f => new { f.OrganisationId, f.AssetId, f.ComponentKey, f.Subject }).IsUnique();
-            b.HasIndex(f => new { f.OrganisationId, f.State, f.Priority });
+            // At a million findings (issue #6 scale run) the dashboard and list read indexes, not the wide rows:
+            // figures over open findings (state, priority, kind, KEV, deadline, asset; trend dates) from one covering index,
+            b.HasIndex(f => new { f.OrganisationId, f.State, f.Priority, f.Kind, f.KnownExploited, f.DeadlineUtc, f.AssetId, f.FirstSeenUtc, f.ResolvedUtc, f.StateChangedUtc })
+                .HasDatabaseName("IX_AssetFinding_Figures");
+
+            // the list's default order (priority, deadline) walked in index order with the common filters in the index,
+            b.HasIndex(f => new { f.OrganisationId, f.Priority, f.DeadlineUtc, f.Id, f.State, f.KnownExploited }).HasDatabaseName("IX_AssetFinding_ListOrder");
+
+            // pending risk acceptances (few rows), and the source filter's options (a seek per distinct source).
+            b.HasIndex(f => new { f.OrganisationId, f.AcceptanceRequestedUtc }).HasFilter("\"AcceptanceRequestedUtc\" IS NOT NULL");
+            b.HasIndex(f => new { f.OrganisationId, f.Source });
             b.HasIndex(f => new { f.OrganisationId, f.DeadlineUtc });
             b.HasIndex(f => new { f.OrganisationId, f.Subject });
             b.HasIndex(f => new { f.OrganisationId, f.ComponentKey });

@@ -138,7 +138,7 @@ public sealed record FindingQuery(
     {
         ArgumentNullException.ThrowIfNull(db);
         var query = Apply(db.Set<AssetFinding>().AsNoTracking().Include(f => f.Asset).ThenInclude(a => a!.School));
-        var total = await Filter(db.Set<AssetFinding>().AsNoTracking()).CountAsync(cancellationToken);
+        var total = await CountAsync(db, cancellationToken);
         var items = await query.Skip((Page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
         return new PagedResult<AssetFinding>(items, Page, PageSize, total);
     }
@@ -206,25 +206,66 @@ public sealed record FindingQuery(
     }
 
     /// <summary>Dashboard figures over the open and in-progress findings that pass the other filters.</summary>
-    public async Task<FindingCountsDto> CountsAsync(PatchpeilDbContext db, CancellationToken cancellationToken)
+    public async Task<FindingCountsDto> CountsAsync(PatchpeilDbContext db, CancellationToken cancellationToken) =>
+        (await CountsAndKindsAsync(db, cancellationToken)).Counts;
+
+    /// <summary>
+    /// The dashboard figures and the open findings per kind. Figures are remembered briefly (<see cref="FindingFigures"/>);
+    /// computing them takes one pass over the open findings for priority, kind, overdue and KEV (a covering index), one per
+    /// asset for the schools, and two small counts — not one scan per figure.
+    /// </summary>
+    internal Task<(FindingCountsDto Counts, Dictionary<FindingKind, int> ByKind)> CountsAndKindsAsync(PatchpeilDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
+        return FindingFigures.GetAsync(FigureKey(db, "counts"), Now, () => ComputeCountsAsync(db, cancellationToken));
+    }
+
+    /// <summary>The number of findings that pass the filters (remembered briefly, see <see cref="FindingFigures"/>).</summary>
+    public Task<int> CountAsync(PatchpeilDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return FindingFigures.GetAsync(FigureKey(db, "total"), Now, () => Filter(db.Set<AssetFinding>().AsNoTracking()).CountAsync(cancellationToken));
+    }
+
+    /// <summary>The cache key of a figure: organisation, figure and every filter (not paging or sorting).</summary>
+    internal string FigureKey(PatchpeilDbContext db, string figure) =>
+        $"{db.TenantScope}|{figure}|{this with { Page = 1, PageSize = 25, Sort = null, Descending = false, Now = DateTime.UnixEpoch }}";
+
+    private async Task<(FindingCountsDto Counts, Dictionary<FindingKind, int> ByKind)> ComputeCountsAsync(PatchpeilDbContext db, CancellationToken cancellationToken)
+    {
         var now = Now;
         var all = Filter(db.Set<AssetFinding>().AsNoTracking());
         var active = all.Where(f => f.State == FindingState.Open || f.State == FindingState.InProgress);
-        var byPriority = await active.GroupBy(f => f.Priority).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var overdue = await active.CountAsync(f => f.DeadlineUtc < now, cancellationToken);
-        var kev = await active.CountAsync(f => f.KnownExploited, cancellationToken);
-        var endOfSupport = await active.CountAsync(f => f.Kind == FindingKind.EndOfSupport || f.Kind == FindingKind.EndingSoon || f.Kind == FindingKind.UpdateExpired, cancellationToken);
+        var groups = await active.GroupBy(f => new { f.Kind, f.Priority })
+            .Select(g => new { g.Key.Kind, g.Key.Priority, Count = g.Count(), Overdue = g.Count(f => f.DeadlineUtc < now), Kev = g.Count(f => f.KnownExploited) })
+            .ToListAsync(cancellationToken);
         var pending = await all.CountAsync(f => f.AcceptanceRequestedUtc != null && f.AcceptanceApprovedUtc == null && f.State != FindingState.RiskAccepted, cancellationToken);
         var accepted = await all.CountAsync(f => f.State == FindingState.RiskAccepted, cancellationToken);
-        var bySchool = await active.GroupBy(f => new { f.Asset!.SchoolId, Name = f.Asset.School!.Name })
-            .Select(g => new FindingSchoolCountDto(g.Key.SchoolId, g.Key.Name, g.Count(), g.Count(f => f.DeadlineUtc < now), g.Count(f => f.Priority == Core.Matching.Priority.P1)))
+
+        // Grouped per asset in the database (no join of every finding with its asset), then per school here.
+        var perAsset = await active.GroupBy(f => f.AssetId)
+            .Select(g => new { AssetId = g.Key, Open = g.Count(), Overdue = g.Count(f => f.DeadlineUtc < now), P1 = g.Count(f => f.Priority == Core.Matching.Priority.P1) })
             .ToListAsync(cancellationToken);
-        var priorities = Enum.GetValues<Priority>().ToDictionary(p => p.ToString(), p => byPriority.FirstOrDefault(x => x.Key == p)?.Count ?? 0);
-        return new FindingCountsDto(
-            priorities.Values.Sum(), priorities, overdue, kev, endOfSupport, pending, accepted,
+        var ids = perAsset.Select(a => a.AssetId).ToHashSet();
+        var schoolOf = new Dictionary<Guid, Guid?>();
+        foreach (var chunk in ids.Chunk(1000))
+        {
+            foreach (var a in await db.Assets.AsNoTracking().Where(a => chunk.Contains(a.Id)).Select(a => new { a.Id, a.SchoolId }).ToListAsync(cancellationToken))
+            {
+                schoolOf[a.Id] = a.SchoolId;
+            }
+        }
+
+        var schoolNames = await db.Schools.AsNoTracking().Select(s => new { s.Id, s.Name }).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var bySchool = perAsset.GroupBy(a => schoolOf.GetValueOrDefault(a.AssetId))
+            .Select(g => new FindingSchoolCountDto(g.Key, g.Key is { } id ? schoolNames.GetValueOrDefault(id) : null, g.Sum(a => a.Open), g.Sum(a => a.Overdue), g.Sum(a => a.P1)));
+        var priorities = Enum.GetValues<Priority>().ToDictionary(p => p.ToString(), p => groups.Where(g => g.Priority == p).Sum(g => g.Count));
+        var endOfSupport = groups.Where(g => g.Kind is FindingKind.EndOfSupport or FindingKind.EndingSoon or FindingKind.UpdateExpired).Sum(g => g.Count);
+        var counts = new FindingCountsDto(
+            priorities.Values.Sum(), priorities, groups.Sum(g => g.Overdue), groups.Sum(g => g.Kev), endOfSupport, pending, accepted,
             [.. bySchool.OrderBy(s => s.SchoolName is null).ThenBy(s => s.SchoolName, StringComparer.CurrentCulture)]);
+        var byKind = groups.GroupBy(g => g.Kind).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
+        return (counts, byKind);
     }
 
     private sealed class GroupRow

@@ -13,8 +13,9 @@ namespace Patchpeil.Server.Findings;
 public sealed record FindingWriteResult(int Created, int Updated, int Resolved, int Reopened, int Suppressed);
 
 /// <summary>
-/// Brings the stored findings of a set of assets in line with what the matcher says now, in one transaction and one
-/// SaveChanges (EF batches the statements): new matches are inserted Open with priority and deadline, matches that
+/// Brings the stored findings of a set of assets in line with what the matcher says now, in one transaction: changes to
+/// existing rows in one SaveChanges (EF batches the statements), new rows set-based (COPY on PostgreSQL, multi-row INSERTs
+/// on SQLite, see <see cref="BulkInsert{T}"/>). New matches are inserted Open with priority and deadline, matches that
 /// disappeared are Resolved with the snapshot that no longer shows them, resolved matches that come back reopen, and a
 /// false positive stays suppressed for the same component version. Reconciling per asset (rather than replaying a
 /// delta) also heals a database that missed a delta, e.g. after a crash between matching and writing.
@@ -68,6 +69,9 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
         var reopened = 0;
         var suppressed = 0;
         var perOrg = new Dictionary<Guid, (int Created, int Resolved, int Reopened)>();
+
+        // New rows skip the change tracker: a first full pass creates about a million of them (ADR 0017, "Persistence").
+        var inserts = new List<AssetFinding>();
         foreach (var (assetId, findings) in desired)
         {
             if (!assets.TryGetValue(assetId, out var asset))
@@ -110,7 +114,7 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
                     };
                     Apply(row, finding, asset.Criticality, asset.InternetFacing, risk, now);
                     SetDeadline(row, policy, asset.Kind);
-                    db.Add(row);
+                    inserts.Add(row);
                     created++;
                     counts.Created++;
                     continue;
@@ -190,6 +194,15 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
         {
             await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             await db.SaveChangesAsync(ct);
+            if (inserts.Count > 0)
+            {
+                // Set-based, in the same transaction: COPY on PostgreSQL, prepared multi-row INSERTs on SQLite. The rows
+                // are exactly the ones EF would have written (columns and conversions from the model); no history row is
+                // written for a new finding, as before, and the matcher's writes are not audited row by row.
+                await using var bulk = new BulkInsert<AssetFinding>(db);
+                await bulk.WriteAsync(inserts, ct);
+            }
+
             if (transaction is not null)
             {
                 await transaction.CommitAsync(ct);
@@ -198,6 +211,7 @@ public sealed class FindingWriter(PatchpeilDbContext db, IPatchPolicyService pol
         finally
         {
             db.SuppressRecordAudit = false;
+            FindingFigures.Changed(); // the bulk rows bypass SaveChanges
         }
 
         db.ChangeTracker.Clear();

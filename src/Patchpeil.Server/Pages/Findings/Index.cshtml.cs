@@ -70,9 +70,9 @@ public sealed class IndexModel(PatchpeilDbContext db, TimeProvider time, IString
             };
         }
 
-        OverdueCount = Query.Overdue == false ? 0 : await (Query with { Overdue = true }).Filter(findings).CountAsync(ct);
+        OverdueCount = Query.Overdue == false ? 0 : await (Query with { Overdue = true }).CountAsync(db, ct);
         SchoolOptions = await db.Schools.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-        SourceOptions = await findings.Select(f => f.Source).Distinct().OrderBy(s => s).ToListAsync(ct);
+        SourceOptions = await FindingFigures.GetAsync(new FindingQuery().FigureKey(db, "sources"), Now, () => SourcesAsync(findings, ct));
     }
 
     /// <summary>
@@ -181,5 +181,31 @@ public sealed class IndexModel(PatchpeilDbContext db, TimeProvider time, IString
             ["handler"] = handler,
         };
         return "/findings" + Microsoft.AspNetCore.Http.QueryString.Create(values.Where(v => !string.IsNullOrEmpty(v.Value)));
+    }
+
+    /// <summary>
+    /// The distinct sources, in order, by skipping from one to the next over the (organisation, source) index: a seek per
+    /// source instead of reading every finding (at a million findings, DISTINCT took seconds).
+    /// </summary>
+    private static async Task<List<string>> SourcesAsync(IQueryable<AssetFinding> findings, CancellationToken ct)
+    {
+        var sources = new List<string>();
+        string? last = null;
+        while (sources.Count < 100)
+        {
+            var after = last;
+            var next = after is null
+                ? await findings.MinAsync(f => (string?)f.Source, ct)
+                : await findings.Where(f => f.Source.CompareTo(after) > 0).MinAsync(f => (string?)f.Source, ct);
+            if (next is null)
+            {
+                break;
+            }
+
+            sources.Add(next);
+            last = next;
+        }
+
+        return sources;
     }
 }

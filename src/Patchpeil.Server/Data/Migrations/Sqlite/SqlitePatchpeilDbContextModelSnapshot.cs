@@ -1363,16 +1363,25 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("AssetId");
 
+                    b.HasIndex("OrganisationId", "AcceptanceRequestedUtc")
+                        .HasFilter("\"AcceptanceRequestedUtc\" IS NOT NULL");
+
                     b.HasIndex("OrganisationId", "ComponentKey");
 
                     b.HasIndex("OrganisationId", "DeadlineUtc");
 
-                    b.HasIndex("OrganisationId", "Subject");
+                    b.HasIndex("OrganisationId", "Source");
 
-                    b.HasIndex("OrganisationId", "State", "Priority");
+                    b.HasIndex("OrganisationId", "Subject");
 
                     b.HasIndex("OrganisationId", "AssetId", "ComponentKey", "Subject")
                         .IsUnique();
+
+                    b.HasIndex("OrganisationId", "Priority", "DeadlineUtc", "Id", "State", "KnownExploited")
+                        .HasDatabaseName("IX_AssetFinding_ListOrder");
+
+                    b.HasIndex("OrganisationId", "State", "Priority", "Kind", "KnownExploited", "DeadlineUtc", "AssetId", "FirstSeenUtc", "ResolvedUtc", "StateChangedUtc")
+                        .HasDatabaseName("IX_AssetFinding_Figures");
 
                     b.ToTable("AssetFinding");
                 });
