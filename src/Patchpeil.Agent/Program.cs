@@ -10,7 +10,7 @@ if (args is not [("run" or "enroll" or "service"), ..])
 {
     Console.Error.WriteLine("usage: patchpeil-agent run [--output report.json] [--root /] [--from-windows FOLDER | --from-macos FOLDER] [--config DIR]");
     Console.Error.WriteLine("       patchpeil-agent enroll --server URL --secret S [--config DIR]");
-    Console.Error.WriteLine("       patchpeil-agent service [--interval SECONDS] [--jitter SECONDS] [--config DIR]");
+    Console.Error.WriteLine("       patchpeil-agent service [--interval SECONDS] [--jitter SECONDS] [--config DIR] [--windows-service]");
     return 2;
 }
 

@@ -68,11 +68,12 @@ public sealed record InstalledItem(
     string? Origin = null, string? Identifier = null);
 
 /// <summary>An update the OS reports as available; Patchpeil only shows it.</summary>
-/// <param name="Name">Package name.</param>
-/// <param name="InstalledVersion">Installed version.</param>
-/// <param name="AvailableVersion">Version available from the configured repositories.</param>
-/// <param name="Origin">Repository or suite it comes from.</param>
-public sealed record PendingUpdate(string Name, string InstalledVersion, string AvailableVersion, string? Origin);
+/// <param name="Name">Package name, or the update's title (Windows).</param>
+/// <param name="InstalledVersion">Installed version; empty where the OS does not say (Windows).</param>
+/// <param name="AvailableVersion">Version available from the configured repositories, or the KB number(s) (Windows).</param>
+/// <param name="Origin">Repository or suite it comes from ("Windows Update: Security Updates").</param>
+/// <param name="Severity">The vendor's severity where it gives one (Windows Update's MSRC severity: Critical, Important …).</param>
+public sealed record PendingUpdate(string Name, string InstalledVersion, string AvailableVersion, string? Origin, string? Severity = null);
 
 /// <summary>A database engine found on the device, so SM.06's "databases" are visible.</summary>
 /// <param name="Engine">PostgreSQL, MySQL, MariaDB, SQL Server, MongoDB, Redis …</param>

@@ -92,10 +92,11 @@ public sealed record LocationInput(Guid? SchoolId, string? Name, string? Address
 /// <param name="Confidentiality">BIV: vertrouwelijkheid.</param>
 /// <param name="InternetFacing">Whether it is reachable from the internet.</param>
 /// <param name="Tags">Free tags.</param>
+/// <param name="LastSeenUtc">Last check-in of its agent or connector; null for an asset entered by hand.</param>
 public sealed record AssetDto(
     Guid Id, AssetKind Kind, string Name, string? Hostname, string? Platform, string? Owner,
     Guid? SchoolId, Guid? LocationId, BivLevel Availability, BivLevel Integrity, BivLevel Confidentiality,
-    bool InternetFacing, IReadOnlyList<string> Tags);
+    bool InternetFacing, IReadOnlyList<string> Tags, DateTime? LastSeenUtc = null);
 
 /// <summary>Input to create or change an asset.</summary>
 /// <param name="Kind">What kind of asset it is.</param>

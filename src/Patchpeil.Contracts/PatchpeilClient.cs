@@ -49,10 +49,10 @@ public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? json
     /// <summary>Deletes a location without assets.</summary>
     public Task DeleteLocationAsync(Guid id, CancellationToken cancellationToken = default) => DeleteAsync($"/api/v1/locations/{id}", cancellationToken);
 
-    /// <summary>One page of assets with search, filters and sorting.</summary>
+    /// <summary>One page of assets with search, filters and sorting; <paramref name="notSeenDays"/> keeps devices whose last check-in is older than that many days.</summary>
     public async Task<PagedResult<AssetDto>> GetAssetsAsync(
         string? q = null, Guid? schoolId = null, AssetKind? kind = null, BivLevel? criticality = null,
-        string? sort = null, bool descending = false, int page = 1, int pageSize = 25, CancellationToken cancellationToken = default)
+        string? sort = null, bool descending = false, int page = 1, int pageSize = 25, int? notSeenDays = null, CancellationToken cancellationToken = default)
     {
         var query = new List<string> { string.Create(CultureInfo.InvariantCulture, $"page={page}"), string.Create(CultureInfo.InvariantCulture, $"pageSize={pageSize}") };
         if (q is not null)
@@ -83,6 +83,11 @@ public sealed class PatchpeilClient(HttpClient http, JsonSerializerOptions? json
         if (descending)
         {
             query.Add("desc=true");
+        }
+
+        if (notSeenDays is not null)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"notSeenDays={notSeenDays}"));
         }
 
         return await GetAsync<PagedResult<AssetDto>>("/api/v1/assets?" + string.Join('&', query), cancellationToken);

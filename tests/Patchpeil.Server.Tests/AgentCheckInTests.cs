@@ -144,6 +144,39 @@ public abstract class AgentCheckInTests(PostgresServer postgres, Provider provid
     }
 
     [Fact]
+    public async Task RecordedWindowsReportShowsWhatWindowsUpdateHasPendingOnTheAsset()
+    {
+        var app = await StartAsync();
+        var organisation = await app.CreateOrganisationAsync("Stichting Windows");
+        var folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "agent", "windows11-education");
+        var report = Patchpeil.Agent.Windows.WindowsCollector.FromFolder(folder, TimeProvider.System).Report;
+        Assert.Equal(4, report.PendingUpdates.Count);
+
+        // A security update with Microsoft's severity, as a device a month later would report it.
+        var critical = new PendingUpdate("2024-12 Cumulative Update for Windows 11 Version 23H2 for x64-based Systems (KB5048685)", "", "KB5048685", "Windows Update: Security Updates", "Critical");
+        report = report with { PendingUpdates = [critical, .. report.PendingUpdates] };
+        var enrolled = await EnrollAsync(app, await SecretAsync(organisation), report.Device);
+        using (var response = await ReportRawAsync(app, enrolled.DeviceKey, report))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var browser = await SignedInAsync(app, organisation);
+        var html = System.Text.RegularExpressions.Regex.Replace(WebUtility.HtmlDecode(await browser.GetStringAsync($"/assets/{enrolled.AssetId}")), @">\s+<", "><");
+        Assert.Contains("<h2>Klaarstaande updates</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"col\">Ernst</th>", html, StringComparison.Ordinal);
+        Assert.Contains($"<tr><th scope=\"row\">{critical.Name}</th><td><code></code></td><td><code>KB5048685</code></td><td>Windows Update: Security Updates</td><td>Critical</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th scope=\"row\">Intel Corporation - Display - 31.0.101.5382</th><td><code></code></td><td><code></code></td><td>Windows Update: Drivers</td><td></td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<td><code>KB5046732</code></td>", html, StringComparison.Ordinal);
+
+        // A severity longer than the contract allows is refused with the field named.
+        var tooLong = report with { ReportId = Guid.NewGuid(), PendingUpdates = [critical with { Severity = new string('x', 33) }] };
+        using var refused = await ReportRawAsync(app, enrolled.DeviceKey, tooLong);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("pendingUpdates[0].severity", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReplayedReportReturnsTheEarlierResultAndUnchangedInventoryIsOnlyASeenRow()
     {
         var app = await StartAsync();

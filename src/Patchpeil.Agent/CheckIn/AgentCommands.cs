@@ -57,12 +57,30 @@ public static class AgentCommands
         return outcome.Problem is null ? 0 : 1;
     }
 
-    /// <summary>`service [--interval SECONDS] [--jitter SECONDS] [--config DIR]`: checks in at an interval until stopped.</summary>
+    /// <summary>
+    /// `service [--interval SECONDS] [--jitter SECONDS] [--config DIR] [--windows-service]`: checks in at an interval
+    /// until stopped (SIGTERM under systemd and launchd, Ctrl+C, or the Windows Service Control Manager).
+    /// </summary>
     public static async Task<int> ServiceAsync(string[] args, Func<CancellationToken, Task<AgentReport>> collect)
     {
-        var folder = Option(args, "--config") ?? AgentState.DefaultFolder;
-        var interval = TimeSpan.FromSeconds(int.TryParse(Option(args, "--interval"), System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 60 ? i : 3600);
-        var jitter = TimeSpan.FromSeconds(int.TryParse(Option(args, "--jitter"), System.Globalization.CultureInfo.InvariantCulture, out var j) && j >= 0 ? j : 300);
+        var (options, error) = ServiceOptions.Parse(args, AgentState.DefaultFolder);
+        if (options is null)
+        {
+            Console.Error.WriteLine($"patchpeil-agent: {error}");
+            return 2;
+        }
+
+        if (options.WindowsService)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Console.Error.WriteLine($"patchpeil-agent: {ServiceOptions.WindowsServiceFlag} is for the Windows Service Control Manager; under systemd or launchd run `service` without it");
+                return 2;
+            }
+
+            return Windows.AgentWindowsService.Run(log => CreateLoop(options, collect, log));
+        }
+
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -75,40 +93,14 @@ public static class AgentCommands
             stop.Cancel();
         };
 
-        // Spread the first check-in too, so a school's laptops starting at 08:30 do not all arrive at once.
-        var wait = TimeSpan.FromSeconds(Random.Shared.NextDouble() * jitter.TotalSeconds);
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(wait, stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return 0;
-            }
-
-            TimeSpan? retry;
-            try
-            {
-                var outcome = await new Uploader(folder, collect, TimeProvider.System).RunOnceAsync(stop.Token);
-                Console.Error.WriteLine(outcome.Problem ?? $"patchpeil-agent: {outcome.Sent} report(s) sent");
-                retry = outcome.RetryAfter;
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return 0;
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"patchpeil-agent: check-in failed: {e.Message}");
-                retry = null;
-            }
-
-            var next = interval + TimeSpan.FromSeconds(Random.Shared.NextDouble() * jitter.TotalSeconds);
-            wait = retry is { } r && r < next ? r + TimeSpan.FromSeconds(Random.Shared.NextDouble() * 30) : next;
-        }
+        using var loop = CreateLoop(options, collect, (message, _) => Console.Error.WriteLine($"patchpeil-agent: {message}"));
+        await loop.RunAsync(stop.Token);
+        return 0;
     }
+
+    /// <summary>The loop every service host runs: one <see cref="Uploader"/> run per check-in, on the system clock.</summary>
+    public static CheckInLoop CreateLoop(ServiceOptions options, Func<CancellationToken, Task<AgentReport>> collect, Action<string, bool> log) =>
+        new(ct => new Uploader(options.ConfigFolder, collect, TimeProvider.System).RunOnceAsync(ct), options, TimeProvider.System, Random.Shared.NextDouble, log);
 
     public static string? Option(string[] args, string name)
     {

@@ -6,7 +6,7 @@ namespace Patchpeil.Agent.Windows;
 
 /// <summary>
 /// Builds a Windows report from a folder of recorded output: registry exports (*.reg, any names, merged in name
-/// order) and the CSV of four CIM classes. On a Windows device the live collector records exactly these files into
+/// order), the CSV of four CIM classes and the pending updates Windows Update knows (<see cref="WindowsUpdateSearch"/>). On a Windows device the live collector records exactly these files into
 /// a temporary folder first, so the code that parses is the code that is tested; an administrator can record the
 /// same files by hand on a device that cannot reach the server (see the README).
 /// </summary>
@@ -115,10 +115,26 @@ public static partial class WindowsCollector
             HardwareUuid(product?.GetValueOrDefault("UUID")),
             Serial(bios?.GetValueOrDefault("SerialNumber")) ?? Serial(product?.GetValueOrDefault("IdentifyingNumber")),
             WindowsRegistryInventory.MachineGuid(registry));
+        var pending = new List<PendingUpdate>();
+        var pendingPath = Path.Combine(folder, WindowsUpdateSearch.FileName);
+        if (File.Exists(pendingPath))
+        {
+            try
+            {
+                var search = WindowsUpdateSearch.Read(pendingPath);
+                pending = search.Updates;
+                problems.AddRange(search.Problems);
+            }
+            catch (InputFormatException e)
+            {
+                problems.Add(e.ToProblem());
+            }
+        }
+
         var databases = DatabaseRecognizer.Recognise(software);
         databases.AddRange(DatabaseServices(ReadCsv(folder, ServicesFile, problems), databases));
         var report = new AgentReport(
-            Guid.NewGuid(), time.GetUtcNow().UtcDateTime, AgentInfo.Version, true, device, os, software, updates, [], databases);
+            Guid.NewGuid(), time.GetUtcNow().UtcDateTime, AgentInfo.Version, true, device, os, software, updates, pending, databases);
         return new CollectionResult(report, problems);
     }
 
@@ -147,6 +163,9 @@ public static partial class WindowsCollector
                     await File.WriteAllTextAsync(Path.Combine(folder, file), csv, cancellationToken);
                 }
             }
+
+            // Information only, from Windows Update's last own scan; a failed or slow search leaves the file out.
+            await runner.RunAsync("powershell.exe", WindowsUpdateSearch.Arguments(Path.Combine(folder, WindowsUpdateSearch.FileName)), cancellationToken);
 
             return FromFolder(folder, time);
         }

@@ -13,6 +13,9 @@ public sealed record AssetQuery(
     public DateTime Now { get; init; } = DateTime.UnixEpoch;
 
     public static readonly int[] PageSizes = [25, 50, 100, 200];
+
+    /// <summary>Ten years: longer means "never", which the filter does not ask.</summary>
+    public const int MaxNotSeenDays = 3650;
     public static readonly string[] SortKeys = ["name", "kind", "hostname", "school", "criticality", "lastseen"];
 
     public AssetQuery Normalised() => this with
@@ -21,7 +24,7 @@ public sealed record AssetQuery(
         Sort = Sort is not null && SortKeys.Contains(Sort, StringComparer.Ordinal) ? Sort : "name",
         Page = Math.Max(1, Page),
         PageSize = PageSizes.Contains(PageSize) ? PageSize : 25,
-        NotSeenDays = NotSeenDays is > 0 and <= 3650 ? NotSeenDays : null,
+        NotSeenDays = NotSeenDays is > 0 and <= MaxNotSeenDays ? NotSeenDays : null,
     };
 
     public IQueryable<Asset> Apply(IQueryable<Asset> assets)
@@ -51,7 +54,7 @@ public sealed record AssetQuery(
         {
             // Only assets that report (agent, connector): one entered by hand was never expected to check in.
             var cutoff = Now.AddDays(-days);
-            assets = assets.Where(a => a.LastSeenUtc != null && a.LastSeenUtc < cutoff);
+            assets = assets.Where(a => a.LastSeenUtc != null && a.LastSeenUtc <= cutoff);
         }
 
         return (Sort, Descending) switch

@@ -136,10 +136,24 @@ public static class InventoryApi
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Write);
 
-        api.MapGet("/assets", async (PatchpeilDbContext db, string? q, Guid? schoolId, AssetKind? kind, BivLevel? criticality, string? sort, bool? desc, int? page, int? pageSize, CancellationToken ct) =>
+        api.MapGet("/assets", async Task<Results<Ok<PagedResult<AssetDto>>, ValidationProblem>> (
+            PatchpeilDbContext db, IStringLocalizer<SharedResource> text, TimeProvider time,
+            string? q, Guid? schoolId, AssetKind? kind, BivLevel? criticality, string? sort, bool? desc, int? page, int? pageSize, int? notSeenDays, CancellationToken ct) =>
         {
+            // The page offers fixed choices; an API caller who asks for 0 or -5 days gets told, not a silently unfiltered list.
+            if (notSeenDays is not null and not (>= 1 and <= AssetQuery.MaxNotSeenDays))
+            {
+                var errors = new ValidationErrors();
+                errors.Add("notSeenDays", "Assets_NotSeenDaysInvalid");
+                return errors.ToProblem(text);
+            }
+
             var (p, size) = ApiResults.Paging(page, pageSize);
-            var query = new AssetQuery(q, schoolId, kind, criticality, sort, desc ?? false, p, 25).Normalised() with { PageSize = size };
+            var query = new AssetQuery(q, schoolId, kind, criticality, sort, desc ?? false, p, 25, notSeenDays).Normalised() with
+            {
+                PageSize = size,
+                Now = time.GetUtcNow().UtcDateTime,
+            };
             var result = await query.ExecuteAsync(db, ct);
             return TypedResults.Ok(new PagedResult<AssetDto>(result.Items.Select(a => a.ToDto()).ToList(), result.Page, result.PageSize, result.Total));
         });

@@ -129,7 +129,7 @@ public static partial class InventoryValidation
 
     public static AssetDto ToDto(this Asset a) => new(
         a.Id, a.Kind, a.Name, a.Hostname, a.Platform, a.Owner, a.SchoolId, a.LocationId,
-        a.Availability, a.Integrity, a.Confidentiality, a.InternetFacing, a.Tags);
+        a.Availability, a.Integrity, a.Confidentiality, a.InternetFacing, a.Tags, a.LastSeenUtc);
 
     public static SchoolDto ToDto(this School s) => new(s.Id, s.Name, s.Brin);
 

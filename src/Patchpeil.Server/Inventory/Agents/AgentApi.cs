@@ -29,8 +29,11 @@ public static class AgentApi
     {
         services.AddOptions<AgentOptions>().BindConfiguration("Agents")
             .Validate(o => o.ReportBurst > 0 && o.ReportPeriodSeconds > 0, "Agents:ReportBurst and Agents:ReportPeriodSeconds must be positive.")
+            .Validate(o => o.InventoryCleanupHours >= 0, "Agents:InventoryCleanupHours must be 0 (off) or more.")
             .ValidateOnStart();
         services.AddSingleton<AgentRateLimiter>();
+        services.AddSingleton<InventorySetCleanup>();
+        services.AddHostedService<InventorySetCleanupJob>();
         return services;
     }
 

@@ -11,6 +11,9 @@ public sealed class AgentOptions
 
     /// <summary>One more report is allowed every this many seconds.</summary>
     public int ReportPeriodSeconds { get; set; } = 60;
+
+    /// <summary>How often inventory sets no snapshot refers to are removed; 0 turns the job off.</summary>
+    public int InventoryCleanupHours { get; set; } = 24;
 }
 
 /// <summary>A token bucket per device: an agent stuck in a loop cannot flood the server; answered with 429 and Retry-After.</summary>

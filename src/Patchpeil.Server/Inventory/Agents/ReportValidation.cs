@@ -171,6 +171,7 @@ public static class ReportValidation
                 Text(at + ".installedVersion", update.InstalledVersion, MaxVersionLength);
                 Text(at + ".availableVersion", update.AvailableVersion, MaxVersionLength);
                 Text(at + ".origin", update.Origin, MaxTextLength);
+                Text(at + ".severity", update.Severity, 32);
             }
         }
 
