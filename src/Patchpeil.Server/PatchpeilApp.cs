@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration.Memory;
 using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Advisories;
 using Patchpeil.Server.Advisories.Sync;
@@ -22,6 +23,19 @@ public static class PatchpeilApp
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // appsettings.json is read from the working directory, which is rarely the binary's folder
+        // (`dotnet run --project …`, a published binary on the PATH); without these defaults every SQL statement
+        // would be logged at Information. Lowest priority: appsettings, environment and command line still win.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            },
+        });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
 using Patchpeil.Contracts;
 using Patchpeil.Core.Feeds;
 using Patchpeil.Core.Inventory;
@@ -269,7 +271,12 @@ public static class PatchpeilCli
 
     private static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, bool migrate = true)
     {
-        var app = PatchpeilApp.Build(PatchpeilApp.CreateBuilder([]));
+        var builder = PatchpeilApp.CreateBuilder([]);
+
+        // A command's standard output is its result (a summary, a table, JSON): log only warnings, and to stderr.
+        builder.Configuration.Sources.Insert(1, new MemoryConfigurationSource { InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" } });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var app = PatchpeilApp.Build(builder);
         await using var scope = app.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         sp.GetRequiredService<RequestContext>().SetSystem($"cli:{Environment.UserName}");

@@ -32,6 +32,14 @@ public sealed record ConnectorCredential(AuthenticationHeaderValue Header, DateT
 /// <summary>Gets a fresh credential (a token request, or a fixed API key); called again when the cached one expires or a 401 comes back.</summary>
 public delegate Task<ConnectorCredential> CredentialSource(ConnectorHttp http, CancellationToken cancellationToken);
 
+/// <summary>Counts requests a source sends through its own HTTP code (the Jamf clients), so the run shows them.</summary>
+public interface IConnectorRequestCounter
+{
+    void RequestSent();
+
+    void Throttled();
+}
+
 /// <summary>
 /// A request that failed after its retries, or an answer that could not be read. <see cref="Request"/> names the
 /// request (method and URL, never a secret); <see cref="Code"/> is a stable code for the run's error list.
@@ -54,7 +62,7 @@ public sealed class ConnectorException(string request, string code, string reaso
 /// jitter; a time-out per attempt; a size limit enforced while the body streams in; JSON parsed with the position of
 /// the first error. One instance per run: it counts that run's requests.
 /// </summary>
-public sealed class ConnectorHttp(IHttpClientFactory factory, IOptions<ConnectorHttpOptions> options, TimeProvider time, ILogger<ConnectorHttp> logger)
+public sealed class ConnectorHttp(IHttpClientFactory factory, IOptions<ConnectorHttpOptions> options, TimeProvider time, ILogger<ConnectorHttp> logger) : IConnectorRequestCounter
 {
     public const string ClientName = "connectors";
 
@@ -72,6 +80,10 @@ public sealed class ConnectorHttp(IHttpClientFactory factory, IOptions<Connector
     public int Throttled { get; private set; }
 
     public ConnectorHttpOptions Options => _options;
+
+    void IConnectorRequestCounter.RequestSent() => Requests++;
+
+    void IConnectorRequestCounter.Throttled() => Throttled++;
 
     /// <summary>Classifies answers that mean "slow down" although their status is not 429 (Google: 403 userRateLimitExceeded).</summary>
     public Func<HttpStatusCode, ReadOnlyMemory<byte>, bool>? IsThrottled { get; set; }

@@ -43,7 +43,8 @@ public sealed record JamfClientOptions
 /// 408 back off exponentially; the body is read up to a limit. Jamf asks for at most 5 concurrent connections; the
 /// clients send one request at a time.
 /// </summary>
-internal sealed class JamfHttp(HttpClient http, string connector, JamfClientOptions options, TimeProvider time)
+/// <param name="counter">Told of every request sent and every throttle answer, so a run's figures include Jamf's requests.</param>
+internal sealed class JamfHttp(HttpClient http, string connector, JamfClientOptions options, TimeProvider time, IConnectorRequestCounter? counter = null)
 {
     public string Connector => connector;
 
@@ -58,6 +59,7 @@ internal sealed class JamfHttp(HttpClient http, string connector, JamfClientOpti
             HttpResponseMessage response;
             try
             {
+                counter?.RequestSent();
                 response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (HttpRequestException e)
@@ -76,6 +78,11 @@ internal sealed class JamfHttp(HttpClient http, string connector, JamfClientOpti
                 var status = (int)response.StatusCode;
                 if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout || status >= 500)
                 {
+                    if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+                    {
+                        counter?.Throttled();
+                    }
+
                     var wait = RetryAfter(response) ?? Backoff(attempt);
                     if (attempt >= options.MaxAttempts)
                     {

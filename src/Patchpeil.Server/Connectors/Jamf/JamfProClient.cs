@@ -24,11 +24,11 @@ public sealed class JamfProClient
     private string _tokenPath = "api/oauth/token";
 
     /// <param name="baseUrl">The Jamf Pro server, e.g. https://school.jamfcloud.com (the API lives under /api).</param>
-    public JamfProClient(HttpClient http, Uri baseUrl, string clientId, string clientSecret, TimeProvider? time = null, JamfClientOptions? options = null)
+    public JamfProClient(HttpClient http, Uri baseUrl, string clientId, string clientSecret, TimeProvider? time = null, JamfClientOptions? options = null, IConnectorRequestCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         _time = time ?? TimeProvider.System;
-        _http = new JamfHttp(http, Name, options ?? new JamfClientOptions(), _time);
+        _http = new JamfHttp(http, Name, options ?? new JamfClientOptions(), _time, counter);
         _base = new Uri(baseUrl.ToString().TrimEnd('/') + "/");
         _clientId = clientId;
         _clientSecret = clientSecret;

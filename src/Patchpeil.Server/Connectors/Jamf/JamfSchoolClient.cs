@@ -21,10 +21,10 @@ public sealed class JamfSchoolClient
     private readonly AuthenticationHeaderValue _auth;
 
     /// <param name="baseUrl">https://{school}.jamfcloud.com or https://{school}.jamfcloud.com/api.</param>
-    public JamfSchoolClient(HttpClient http, Uri baseUrl, string networkId, string apiKey, TimeProvider? time = null, JamfClientOptions? options = null)
+    public JamfSchoolClient(HttpClient http, Uri baseUrl, string networkId, string apiKey, TimeProvider? time = null, JamfClientOptions? options = null, IConnectorRequestCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
-        _http = new JamfHttp(http, Name, options ?? new JamfClientOptions(), time ?? TimeProvider.System);
+        _http = new JamfHttp(http, Name, options ?? new JamfClientOptions(), time ?? TimeProvider.System, counter);
         var root = baseUrl.ToString().TrimEnd('/');
         _devices = new Uri((root.EndsWith("/api", StringComparison.OrdinalIgnoreCase) ? root : root + "/api") + "/devices");
         _auth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{networkId}:{apiKey}")));

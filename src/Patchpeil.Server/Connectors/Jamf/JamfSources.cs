@@ -90,7 +90,7 @@ public sealed class JamfProSource(IHttpClientFactory factory) : JamfSourceBase(f
     public override (string LabelKey, string HintKey) Secret => ("Connectors_JamfPro_Secret", "Connectors_JamfPro_SecretHint");
 
     private JamfProClient Create(ConnectorContext context) =>
-        new(Client(), BaseUrl(context), context.Setting(ClientIdKey), RequireSecret(context), context.Time);
+        new(Client(), BaseUrl(context), context.Setting(ClientIdKey), RequireSecret(context), context.Time, counter: context.Http);
 
     protected override async Task<string> TestClientAsync(ConnectorContext context, CancellationToken cancellationToken) =>
         "token OK; " + await Create(context).TestConnectionAsync(cancellationToken);
@@ -114,7 +114,7 @@ public sealed class JamfSchoolSource(IHttpClientFactory factory) : JamfSourceBas
     public override (string LabelKey, string HintKey) Secret => ("Connectors_JamfSchool_Secret", "Connectors_JamfSchool_SecretHint");
 
     private JamfSchoolClient Create(ConnectorContext context) =>
-        new(Client(), BaseUrl(context), context.Setting(NetworkIdKey), RequireSecret(context), context.Time);
+        new(Client(), BaseUrl(context), context.Setting(NetworkIdKey), RequireSecret(context), context.Time, counter: context.Http);
 
     protected override async Task<string> TestClientAsync(ConnectorContext context, CancellationToken cancellationToken) =>
         "API key OK; " + await Create(context).TestConnectionAsync(cancellationToken);
