@@ -192,8 +192,10 @@ public static class FindingModel
             b.HasIndex(f => new { f.OrganisationId, f.State, f.Priority, f.Kind, f.KnownExploited, f.DeadlineUtc, f.AssetId, f.FirstSeenUtc, f.ResolvedUtc, f.StateChangedUtc })
                 .HasDatabaseName("IX_AssetFinding_Figures");
 
-            // the list's default order (priority, deadline) walked in index order with the common filters in the index,
-            b.HasIndex(f => new { f.OrganisationId, f.Priority, f.DeadlineUtc, f.Id, f.State, f.KnownExploited }).HasDatabaseName("IX_AssetFinding_ListOrder");
+            // the list's default order (priority, deadline) walked in index order with the common filters in the index
+            // (the organisation last: the tenant filter is "@bypass OR OrganisationId = @org", which SQLite cannot use as
+            // a leading equality, so an index starting with it was scanned and sorted),
+            b.HasIndex(f => new { f.Priority, f.DeadlineUtc, f.Id, f.State, f.OrganisationId, f.KnownExploited }).HasDatabaseName("IX_AssetFinding_ListOrder");
 
             // pending risk acceptances (few rows), and the source filter's options (a seek per distinct source).
             b.HasIndex(f => new { f.OrganisationId, f.AcceptanceRequestedUtc }).HasFilter("\"AcceptanceRequestedUtc\" IS NOT NULL");

@@ -1377,7 +1377,7 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "AssetId", "ComponentKey", "Subject")
                         .IsUnique();
 
-                    b.HasIndex("OrganisationId", "Priority", "DeadlineUtc", "Id", "State", "KnownExploited")
+                    b.HasIndex("Priority", "DeadlineUtc", "Id", "State", "OrganisationId", "KnownExploited")
                         .HasDatabaseName("IX_AssetFinding_ListOrder");
 
                     b.HasIndex("OrganisationId", "State", "Priority", "Kind", "KnownExploited", "DeadlineUtc", "AssetId", "FirstSeenUtc", "ResolvedUtc", "StateChangedUtc")

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Patchpeil.Server.Data.Migrations.Sqlite
+namespace Patchpeil.Server.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Matchscale : Migration
@@ -22,7 +22,7 @@ namespace Patchpeil.Server.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_AssetFinding_ListOrder",
                 table: "AssetFinding",
-                columns: new[] { "OrganisationId", "Priority", "DeadlineUtc", "Id", "State", "KnownExploited" });
+                columns: new[] { "Priority", "DeadlineUtc", "Id", "State", "OrganisationId", "KnownExploited" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AssetFinding_OrganisationId_AcceptanceRequestedUtc",
