@@ -129,6 +129,37 @@ public abstract class JamfConnectorTests(PostgresServer postgres, Provider provi
     }
 
     [Fact]
+    public async Task IpadsReadFromJamfKeepTheirModelIdentifierAndAreJudgedAgainstAppleCurrentReleases()
+    {
+        var app = await AppAsync();
+        var organisation = await app.CreateOrganisationAsync("Voorbeeldcollege");
+        var summary = await app.WithSystemAsync(async (sp, _) => await sp.GetRequiredService<Patchpeil.Server.Advisories.FeedImporter>()
+            .ImportPathAsync(Path.Combine(AppContext.BaseDirectory, "fixtures", "connectors", "sofa-v2-ios-feed.json")));
+        Assert.Equal(0, summary.Quarantined);
+        var pro = await AddAsync(organisation, ConnectorKind.JamfPro, Vendor.BaseUrl.ToString().TrimEnd('/'), new() { [JamfProSource.ClientIdKey] = ClientId }, ProSecret);
+
+        var run = await RunAsync(pro);
+        Assert.True(run.Outcome == ConnectorRunOutcome.Succeeded, $"{run.Outcome}: {run.Errors}");
+        await app.Services.GetRequiredService<Patchpeil.Server.Findings.IFindingsJobs>().IdleAsync();
+
+        var ipads = await QueryAsync(db => db.Assets.AsNoTracking().Where(a => a.OrganisationId == organisation.Id && a.Model!.StartsWith("iPad"))
+            .OrderBy(a => a.SerialNumber).ToListAsync());
+        Assert.Equal([("DMPXK3J1Q1GC", "iPad12,1"), ("GG7W22MVQ1", "iPad7,11")], ipads.Select(a => (a.SerialNumber, a.ModelIdentifier)));
+        var findings = await QueryAsync(db => db.Set<Patchpeil.Server.Findings.AssetFinding>().AsNoTracking()
+            .Where(f => f.OrganisationId == organisation.Id && f.Source == "sofa").ToListAsync());
+
+        // SOFA's latest iPadOS 18 is 18.6.2: the iPad on it has nothing to do, the one on 18.3.1 is behind.
+        var behind = Assert.Single(findings);
+        Assert.Equal((ipads[1].Id, Patchpeil.Core.Matching.FindingKind.BehindLatest, "18.3.1"), (behind.AssetId, behind.Kind, behind.Version));
+        Assert.Contains("18.6.2", behind.Rule, StringComparison.Ordinal);
+
+        // The asset page shows what the platform said: serial, model and identifier.
+        var page = await (await organisation.SignedInClientAsync()).GetStringAsync($"/assets/{ipads[0].Id}", TestContext.Current.CancellationToken);
+        Assert.Contains("DMPXK3J1Q1GC", page, StringComparison.Ordinal);
+        Assert.Contains("<code>iPad12,1</code>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AWrongJamfSchoolKeyFailsTheRunNamingTheRequestWithoutTheKey()
     {
         var app = await AppAsync();

@@ -256,6 +256,11 @@ public static class ConnectorMerge
             asset.Model = Truncate(device.Model.Trim(), MaxText);
         }
 
+        if (!string.IsNullOrWhiteSpace(device.ModelIdentifier))
+        {
+            asset.ModelIdentifier = Truncate(device.ModelIdentifier.Trim(), 64);
+        }
+
         if (device.AutoUpdateExpiration is { } aue)
         {
             asset.UpdateExpiresOn = aue;

@@ -87,6 +87,12 @@ public sealed class Asset : ITenantOwned, IAudited
     /// <summary>Hardware model (e.g. "HP Chromebook 14 G7", "iPad (9th generation)").</summary>
     public string? Model { get; set; }
 
+    /// <summary>
+    /// Apple product type ("iPad12,1") or Mac board id ("J413AP") as a management platform reports it: Apple's version
+    /// sources say per identifier which releases a model supports, so the matcher judges the device by its model.
+    /// </summary>
+    public string? ModelIdentifier { get; set; }
+
     /// <summary>Chromebooks: the Auto Update Expiration month (first day) from Google Admin; null when unknown.</summary>
     public DateOnly? UpdateExpiresOn { get; set; }
 

@@ -96,6 +96,7 @@ public abstract class PatchpeilDbContext : IdentityUserContext<User, Guid>
             b.Property(a => a.PatchLevel).HasMaxLength(200);
             b.Property(a => a.SerialNumber).HasMaxLength(128);
             b.Property(a => a.Model).HasMaxLength(200);
+            b.Property(a => a.ModelIdentifier).HasMaxLength(64);
             b.HasIndex(a => new { a.OrganisationId, a.SerialNumber });
             b.HasIndex(a => new { a.OrganisationId, a.LastSeenUtc });
             b.Property(a => a.SearchText).HasMaxLength(1000);

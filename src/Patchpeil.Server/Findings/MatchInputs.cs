@@ -103,7 +103,7 @@ public static class MatchInputs
             assetsQuery = assetsQuery.Where(a => only.Contains(a.Id));
         }
 
-        var assets = await assetsQuery.Select(a => new { a.Id, a.OrganisationId, a.Name, a.UpdateExpiresOn }).ToListAsync(ct);
+        var assets = await assetsQuery.Select(a => new { a.Id, a.OrganisationId, a.Name, a.UpdateExpiresOn, a.ModelIdentifier }).ToListAsync(ct);
         var ids = assets.Select(a => a.Id).ToList();
         var snapshotsQuery = db.Set<AssetSnapshot>().AsNoTracking();
         if (only is not null)
@@ -152,7 +152,7 @@ public static class MatchInputs
                 // A platform-managed iPad, iPhone, Mac or Chromebook: its OS line's lifecycle (latest release, end of
                 // support) through the same catalog and cycles as the OS-version sources (ADR 0020). Windows from a
                 // connector already came through FromOperatingSystem above.
-                if (s.Origin != "agent" && InventoryComponents.FromManagedDevice(SoftwareCatalog.Default, s.OsFamily, s.OsVersion, null) is { } managed)
+                if (s.Origin != "agent" && InventoryComponents.FromManagedDevice(SoftwareCatalog.Default, s.OsFamily, s.OsVersion, a.ModelIdentifier) is { } managed)
                 {
                     components.Add(managed);
                 }
