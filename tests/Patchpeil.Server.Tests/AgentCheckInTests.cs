@@ -97,6 +97,48 @@ public abstract class AgentCheckInTests(PostgresServer postgres, Provider provid
     private static DeviceIdentity Laptop(string uuid, string hostname = "lln-laptop-001") => new(hostname, uuid, null, null);
 
     [Fact]
+    public async Task SoftwareAgentsReportThatNothingIdentifiesIsListedForReviewAndAMappingTakesItOff()
+    {
+        var app = await StartAsync();
+        var organisation = await app.CreateOrganisationAsync("Bestuur Agents");
+        var other = await app.CreateOrganisationAsync("Ander Bestuur");
+        var windows = new OperatingSystemInfo("windows", "Windows 11 Education", "Education", "23H2", "22631.4037", null, null, null, null, false);
+        InstalledItem Registry(string name, string version, string publisher) => new("windows-registry", name, version, publisher);
+        async Task ReportAsync(TestOrganisation owner, string uuid, params InstalledItem[] software)
+        {
+            var device = Laptop(uuid, "pc-" + uuid[..4]);
+            var key = (await EnrollAsync(app, await SecretAsync(owner), device)).DeviceKey;
+            var report = new AgentReport(Guid.NewGuid(), DateTime.UtcNow, "1.0.0", true, device, windows, software, [], [], []);
+            using var response = await ReportRawAsync(app, key, report);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Two identical classroom images and a teacher's laptop; the catalog knows Firefox and 7-Zip, not the lesson software.
+        InstalledItem[] classroom = [Registry("Mozilla Firefox (x64 nl)", "131.0", "Mozilla"), Registry("Lesmethode Rekenrijk Desktop", "4.5", "Noordhoff"), Registry("7-Zip 23.01 (x64)", "23.01", "Igor Pavlov")];
+        await ReportAsync(organisation, "11111111-0000-0000-0000-000000000001", classroom);
+        await ReportAsync(organisation, "11111111-0000-0000-0000-000000000002", classroom);
+        await ReportAsync(organisation, "11111111-0000-0000-0000-000000000003", Registry("Lesmethode Rekenrijk Desktop", "4.6", "Noordhoff"), Registry("Digibordsoftware", "2.1", "Prowise"));
+        await ReportAsync(other, "22222222-0000-0000-0000-000000000001", Registry("Alleen Bij De Buren", "1.0", "Elders"));
+
+        var http = await organisation.ApiClientAsync();
+        var unmapped = await http.GetFromJsonAsync<PagedResult<UnmappedSoftwareDto>>("/api/v1/software/unmapped", PatchpeilClient.JsonOptions);
+        Assert.Equal(
+            [("Lesmethode Rekenrijk Desktop", "Noordhoff", 3, 3, "4.6"), ("Digibordsoftware", "Prowise", 1, 1, "2.1")],
+            unmapped!.Items.Select(u => (u.Name, u.Publisher, u.Occurrences, u.Assets, u.ExampleVersion)));
+        Assert.Equal(2, unmapped.Total);
+
+        var created = await http.PostAsJsonAsync("/api/v1/software/mappings",
+            new SoftwareMappingInput("Lesmethode Rekenrijk*", "Noordhoff", "cpe:2.3:a:noordhoff:rekenrijk", "generic", null), PatchpeilClient.JsonOptions);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        unmapped = await http.GetFromJsonAsync<PagedResult<UnmappedSoftwareDto>>("/api/v1/software/unmapped", PatchpeilClient.JsonOptions);
+        Assert.Equal(["Digibordsoftware"], unmapped!.Items.Select(u => u.Name));
+
+        var page = await (await SignedInAsync(app, organisation)).GetStringAsync("/software/unmapped", TestContext.Current.CancellationToken);
+        Assert.Contains("Digibordsoftware", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Alleen Bij De Buren", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EnrolledMachineReportsAndItsRealPackagesShowOnTheAsset()
     {
         var app = await StartAsync();

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Localization;
 using Patchpeil.Contracts;
 using Patchpeil.Core.Identities;
 using Patchpeil.Core.Inventory;
+using Patchpeil.Core.Matching;
 using Patchpeil.Core.Versions;
 using Patchpeil.Server.Accounts;
 using Patchpeil.Server.Data;
+using Patchpeil.Server.Inventory.Agents;
 using Patchpeil.Server.Web;
 
 namespace Patchpeil.Server.Inventory;
@@ -177,15 +179,77 @@ public static partial class ImportsApi
             .OrderByDescending(c => c.IsOperatingSystem).ThenBy(c => c.Name).ThenBy(c => c.Version);
 
     /// <summary>Unmapped software over the organisation's imported components, most frequent first.</summary>
+    /// <summary>
+    /// What no catalog entry or mapping identifies, most frequent first: imported components (CSV, SBOM) and the software
+    /// agents and platforms report in each asset's current inventory (its latest snapshot). Package-manager items (dpkg,
+    /// rpm, apk) always have a package identity and never appear here.
+    /// </summary>
     public static async Task<(List<UnmappedSoftwareDto> Items, int Total)> UnmappedAsync(PatchpeilDbContext db, int page, int pageSize, CancellationToken ct)
     {
-        var groups = db.Set<ImportedComponent>().AsNoTracking().Where(c => c.Identity == null)
-            .GroupBy(c => new { c.Name, c.Publisher })
-            .Select(g => new { g.Key.Name, g.Key.Publisher, Occurrences = g.Count(), Assets = g.Select(c => c.AssetId).Distinct().Count(), Version = g.Max(c => c.Version) });
-        var total = await groups.CountAsync(ct);
-        var items = await groups.OrderByDescending(g => g.Occurrences).ThenBy(g => g.Name).ThenBy(g => g.Publisher)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return (items.Select(g => new UnmappedSoftwareDto(g.Name, g.Publisher, g.Occurrences, g.Assets, g.Version)).ToList(), total);
+        var imported = await db.Set<ImportedComponent>().AsNoTracking().Where(c => c.Identity == null)
+            .Select(c => new { c.Name, c.Publisher, c.AssetId, c.Version }).ToListAsync(ct);
+        var groups = imported.GroupBy(c => (c.Name, c.Publisher))
+            .ToDictionary(g => g.Key, g => new UnmappedGroup(g.Count(), [.. g.Select(c => c.AssetId)], g.Select(c => c.Version).Where(v => v is not null).Max(StringComparer.Ordinal)));
+
+        // The current inventory of every asset: its latest snapshot's set. Sets are shared between identical machines.
+        var current = await db.Set<AssetSnapshot>().AsNoTracking()
+            .GroupBy(s => s.AssetId)
+            .Select(g => g.OrderByDescending(s => s.ReceivedUtc).ThenByDescending(s => s.Id).First())
+            .ToListAsync(ct);
+        var assetsPerSet = current.GroupBy(c => c.InventorySetId).ToDictionary(g => g.Key, g => g.Select(c => c.AssetId).ToList());
+        if (assetsPerSet.Count > 0)
+        {
+            var identifier = await ComponentIdentifier.LoadAsync(db, ct);
+            var identified = new Dictionary<(string Source, string Name, string? Publisher), bool>();
+            foreach (var chunk in assetsPerSet.Keys.Chunk(500))
+            {
+                var items = await db.Set<InventorySetItem>().AsNoTracking()
+                    .Where(i => chunk.Contains(i.SetId) && i.Source != "dpkg" && i.Source != "rpm" && i.Source != "apk")
+                    .Select(i => new { i.SetId, i.Source, i.Name, i.Version, i.Publisher })
+                    .ToListAsync(ct);
+                foreach (var i in items)
+                {
+                    if (!identified.TryGetValue((i.Source, i.Name, i.Publisher), out var known))
+                    {
+                        known = InventoryComponents.FromPackage(SoftwareCatalog.Default, i.Source, i.Name, i.Version, i.Publisher, null, null, null, null).Identities.Count > 0
+                            || identifier.Identify(i.Name, i.Version, i.Publisher).Identity is not null;
+                        identified[(i.Source, i.Name, i.Publisher)] = known;
+                    }
+
+                    if (known)
+                    {
+                        continue;
+                    }
+
+                    var assets = assetsPerSet[i.SetId];
+                    if (!groups.TryGetValue((i.Name, i.Publisher), out var group))
+                    {
+                        groups[(i.Name, i.Publisher)] = group = new UnmappedGroup(0, [], null);
+                    }
+
+                    group.Occurrences += assets.Count;
+                    group.Assets.UnionWith(assets);
+                    if (group.Version is null || string.CompareOrdinal(i.Version, group.Version) > 0)
+                    {
+                        group.Version = i.Version;
+                    }
+                }
+            }
+        }
+
+        var ordered = groups.OrderByDescending(g => g.Value.Occurrences).ThenBy(g => g.Key.Name, StringComparer.Ordinal).ThenBy(g => g.Key.Publisher, StringComparer.Ordinal)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(g => new UnmappedSoftwareDto(g.Key.Name, g.Key.Publisher, g.Value.Occurrences, g.Value.Assets.Count, g.Value.Version)).ToList();
+        return (ordered, groups.Count);
+    }
+
+    private sealed class UnmappedGroup(int occurrences, HashSet<Guid> assets, string? version)
+    {
+        public int Occurrences { get; set; } = occurrences;
+
+        public HashSet<Guid> Assets { get; } = assets;
+
+        public string? Version { get; set; } = version;
     }
 
     public static async Task<(ValidationErrors Errors, SoftwareMapping? Mapping)> CreateMappingAsync(SoftwareMappingInput input, PatchpeilDbContext db, TimeProvider time, CancellationToken ct)
