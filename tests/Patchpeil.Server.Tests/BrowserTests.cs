@@ -255,7 +255,7 @@ public sealed class BrowserTests(PostgresServer postgres) : AppTest(postgres, Pr
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "cpe:2.3:a:noordhoff:rekenrijk" })).ToBeVisibleAsync();
         await CheckAccessibilityAsync(page, "mappings");
         await page.GotoAsync("/software/unmapped");
-        await Assertions.Expect(page.GetByText("Alle geïmporteerde software is herkend.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Alle software die agents, koppelingen en imports melden, is herkend.")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Leveranciers en SaaS" }).ClickAsync();
         await CheckAccessibilityAsync(page, "suppliers-empty");
